@@ -105,11 +105,9 @@ func rk4Integrate(_ m: Model, _ d: inout Data) {
         d.rkVel[i] = d.qvel[i]
         d.rkAcc[i] = d.qacc[i]
     }
-    // Stages 2–4: each uses only the previous stage, with weight a = ½, ½, 1.
-    let stageWeight = [0.5, 0.5, 1.0]
-    let stageTime = [0.5, 0.5, 1.0]
+    // Stages 2–4: each uses only the previous stage, with weight a = ½, ½, 1 (and c = a).
     for s in 1...3 {
-        let a = stageWeight[s - 1]
+        let a = s == 3 ? 1.0 : 0.5
         for i in 0..<nv {
             let v = d.rkQvel[i] + h * (a * d.rkAcc[(s - 1) * nv + i])
             d.rkVel[s * nv + i] = v
@@ -121,7 +119,7 @@ func rk4Integrate(_ m: Model, _ d: inout Data) {
         dq.withUnsafeBufferPointer { v in
             d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
         }
-        d.time = t0 + stageTime[s - 1] * h
+        d.time = t0 + a * h
         forward(m, &d)
         for i in 0..<nv { d.rkAcc[s * nv + i] = d.qacc[i] }
     }
@@ -139,4 +137,13 @@ func rk4Integrate(_ m: Model, _ d: inout Data) {
         d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
     }
     d.time = t0 + h
+}
+
+/// MuJoCo's `mj_integratePos`: qpos ← qpos ⊕ h·vel (nq and nv long), with the quaternion rules
+/// above. For users (finite differences, planners) outside the step loop.
+public func integratePosition(_ m: Model, qpos: inout [Double], velocity: [Double], h: Double) {
+    precondition(qpos.count == m.nq && velocity.count == m.nv, "integratePosition: qpos nq, velocity nv long")
+    velocity.withUnsafeBufferPointer { v in
+        qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
+    }
 }
