@@ -11,7 +11,7 @@ public func actuation(_ m: Model, _ d: inout Data) {
     let nu = m.nu
     for i in 0..<m.nv { d.qfrcActuator[i] = 0 }
     if nu == 0 { return }
-    let actuators = m.actuators, joints = m.joints
+    let L = d.layout
     var bad = -1
     for i in 0..<nu where !d.ctrl[i].isFinite {
         bad = i
@@ -19,16 +19,16 @@ public func actuation(_ m: Model, _ d: inout Data) {
     }
     if bad >= 0 { d.warn(.badCtrl, index: bad, body: -1) }
     for i in 0..<nu {
-        let act = actuators[i]
         var u = bad >= 0 ? 0 : d.ctrl[i]
-        if act.ctrllimited { u = min(max(u, act.ctrlrange.0), act.ctrlrange.1) }
+        if L.actuatorCtrlLimited[i] { u = min(max(u, L.actuatorCtrlLo[i]), L.actuatorCtrlHi[i]) }
         d.ctrlUsed[i] = u
-        let joint = joints[act.joint]
-        let length = act.gear * d.qpos[joint.qposAdr]
-        let velocity = act.gear * d.qvel[joint.dofAdr]
-        var force = act.gain * u + act.bias.0 + act.bias.1 * length + act.bias.2 * velocity
-        if act.forcelimited { force = min(max(force, act.forcerange.0), act.forcerange.1) }
+        let gear = L.actuatorGear[i], dof = L.actuatorDofAdr[i]
+        let length = gear * d.qpos[L.actuatorQposAdr[i]]
+        let velocity = gear * d.qvel[dof]
+        var force = L.actuatorGain[i] * u + L.actuatorBias0[i] + L.actuatorBias1[i] * length
+            + L.actuatorBias2[i] * velocity
+        if L.actuatorForceLimited[i] { force = min(max(force, L.actuatorForceLo[i]), L.actuatorForceHi[i]) }
         d.actuatorForce[i] = force
-        d.qfrcActuator[joint.dofAdr] += act.gear * force
+        d.qfrcActuator[dof] += gear * force
     }
 }

@@ -8,16 +8,16 @@ import Numerics
 /// Subtree centres of mass, body inertias about the tree reference point, and dof motion
 /// subspaces: (xpos, xquat, xipos, ximat, xanchor, xaxis) ⇒ (subtreeCom, subtreeMass, cinert, cdof).
 public func comPosition(_ m: Model, _ d: inout Data) {
-    let bodies = m.bodies, joints = m.joints
-    let nb = bodies.count
+    let L = d.layout
+    let nb = L.bodyParent.count
     // Backward pass over bodies: mass-weighted positions summed into parents.
     for b in 0..<nb {
-        d.subtreeMass[b] = bodies[b].mass
-        d.subtreeCom[b] = bodies[b].mass * d.xipos[b]
+        d.subtreeMass[b] = L.bodyMass[b]
+        d.subtreeCom[b] = L.bodyMass[b] * d.xipos[b]
     }
     var b = nb - 1
     while b > 0 {
-        let p = bodies[b].parent
+        let p = L.bodyParent[b]
         d.subtreeMass[p] += d.subtreeMass[b]
         d.subtreeCom[p] += d.subtreeCom[b]
         b -= 1
@@ -34,15 +34,14 @@ public func comPosition(_ m: Model, _ d: inout Data) {
 
     d.cinert[0] = .zero
     for b in 1..<nb {
-        let body = bodies[b]
-        let o = d.subtreeCom[body.root]
-        d.cinert[b] = SpatialInertia(mass: body.mass, inertia: body.inertia, rot: d.ximat[b],
+        let o = d.subtreeCom[L.bodyRoot[b]]
+        d.cinert[b] = SpatialInertia(mass: L.bodyMass[b], inertia: L.bodyInertia[b], rot: d.ximat[b],
                                      offset: d.xipos[b] - o)
         // Motion subspaces of the body's dofs, about the tree reference point o.
-        for j in body.jointAdr..<(body.jointAdr + body.jointNum) {
-            let joint = joints[j]
-            let v = joint.dofAdr
-            switch joint.type {
+        let j0 = L.bodyJointAdr[b]
+        for j in j0..<(j0 + L.bodyJointNum[b]) {
+            let v = L.jointDofAdr[j]
+            switch L.jointType[j] {
             case .free:
                 d.cdof[v] = SpatialVector(angular: .zero, linear: .unitX)
                 d.cdof[v + 1] = SpatialVector(angular: .zero, linear: .unitY)
@@ -78,15 +77,14 @@ public func comPosition(_ m: Model, _ d: inout Data) {
 /// for multi-dof joints those sums equal the exact derivative (the joint's own velocity crossed
 /// with itself vanishes).
 public func comVelocity(_ m: Model, _ d: inout Data) {
-    let bodies = m.bodies, joints = m.joints
+    let L = d.layout
     d.cvel[0] = .zero
-    for b in 1..<bodies.count {
-        let body = bodies[b]
-        var v = d.cvel[body.parent]
-        for j in body.jointAdr..<(body.jointAdr + body.jointNum) {
-            let joint = joints[j]
-            let a = joint.dofAdr
-            switch joint.type {
+    for b in 1..<L.bodyParent.count {
+        var v = d.cvel[L.bodyParent[b]]
+        let j0 = L.bodyJointAdr[b]
+        for j in j0..<(j0 + L.bodyJointNum[b]) {
+            let a = L.jointDofAdr[j]
+            switch L.jointType[j] {
             case .free:
                 for k in 0..<3 {
                     d.cdofDot[a + k] = v.crossMotion(d.cdof[a + k])

@@ -151,15 +151,11 @@ public struct Data: Sendable {
     var rkAcc: [Double]
     var rkDq: [Double]
 
-    // MARK: - Model-derived constants cached for the hot loops
+    // MARK: - Model-derived constants
 
-    /// Last dof of each body or of its nearest ancestor with dofs (-1: welded to the world).
-    /// Walking `Dof.parent` from it visits every dof that moves the body.
-    let bodyLastDof: [Int]
-    /// `Dof.parent` of each dof (nv), flat for the factorization loops.
-    let dofParent: [Int]
-    /// Whether any dof has damping (Euler then integrates damping implicitly).
-    let hasDamping: Bool
+    /// The model's numbers flattened for the hot loops (see Layout.swift). A `Data` must be used
+    /// with the `Model` it was created for.
+    let layout: Layout
 
     /// Allocates every buffer for `model` and resets to qpos0 (no forward pass is run).
     public init(_ model: Model) {
@@ -211,14 +207,7 @@ public struct Data: Sendable {
         rkAcc = Array(repeating: 0, count: 4 * nv)
         rkDq = Array(repeating: 0, count: nv)
 
-        var last = Array(repeating: -1, count: nb)
-        for b in 1..<max(nb, 1) {
-            let body = model.bodies[b]
-            last[b] = body.dofNum > 0 ? body.dofAdr + body.dofNum - 1 : last[body.parent]
-        }
-        bodyLastDof = last
-        dofParent = model.dofs.map(\.parent)
-        hasDamping = model.dofs.contains { $0.damping > 0 }
+        layout = Layout(model)
     }
 
     /// MuJoCo's `mj_resetData` / `mj_resetDataKeyframe`: time 0, qpos = qpos0, qvel, ctrl and

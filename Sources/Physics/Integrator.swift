@@ -11,11 +11,11 @@ let minimumNorm = 1e-15
 /// rotation) are normalized only if off by more than 1e-15, then right-multiplied by the rotation
 /// h·ω about the body-frame axis ω/|ω| (no renormalization afterwards, as MuJoCo).
 @inline(__always)
-func integratePositions(_ m: Model, _ qpos: UnsafeMutableBufferPointer<Double>,
+func integratePositions(_ L: Layout, _ qpos: UnsafeMutableBufferPointer<Double>,
                         _ vel: UnsafeBufferPointer<Double>, _ h: Double) {
-    for joint in m.joints {
-        let a = joint.qposAdr, v = joint.dofAdr
-        switch joint.type {
+    for j in 0..<L.jointType.count {
+        let a = L.jointQposAdr[j], v = L.jointDofAdr[j]
+        switch L.jointType[j] {
         case .hinge, .slide:
             qpos[a] += h * vel[v]
         case .ball:
@@ -64,14 +64,14 @@ func integrateQuaternion(_ qpos: UnsafeMutableBufferPointer<Double>, _ a: Int,
 /// `qacc` keeps the explicit value.
 func eulerIntegrate(_ m: Model, _ d: inout Data) {
     let nv = m.nv, h = m.options.timestep
-    if d.hasDamping {
-        let dofs = m.dofs
+    let L = d.layout
+    if L.hasDamping {
         for k in 0..<(nv * nv) { d.qLDDamped[k] = d.qM[k] }
         for i in 0..<nv {
-            d.qLDDamped[i * nv + i] += h * dofs[i].damping
+            d.qLDDamped[i * nv + i] += h * L.dofDamping[i]
             d.qaccDamped[i] = d.qfrcSmooth[i] + d.qfrcConstraint[i]
         }
-        let parents = d.dofParent
+        let parents = L.dofParent
         parents.withUnsafeBufferPointer { p in
             d.qLDDamped.withUnsafeMutableBufferPointer { a in factorLTDL(a, parents: p, nv: nv) }
         }
@@ -87,7 +87,7 @@ func eulerIntegrate(_ m: Model, _ d: inout Data) {
     }
     let qvel = d.qvel
     qvel.withUnsafeBufferPointer { v in
-        d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
+        d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(L, q, v, h) }
     }
     d.time += h
 }
@@ -98,6 +98,7 @@ func eulerIntegrate(_ m: Model, _ d: inout Data) {
 /// afterwards the derived fields describe stage 4.
 func rk4Integrate(_ m: Model, _ d: inout Data) {
     let nv = m.nv, nq = m.nq, h = m.options.timestep
+    let L = d.layout
     let t0 = d.time
     for i in 0..<nq { d.rkQpos[i] = d.qpos[i] }
     for i in 0..<nv {
@@ -117,7 +118,7 @@ func rk4Integrate(_ m: Model, _ d: inout Data) {
         for i in 0..<nq { d.qpos[i] = d.rkQpos[i] }
         let dq = d.rkDq
         dq.withUnsafeBufferPointer { v in
-            d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
+            d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(L, q, v, h) }
         }
         d.time = t0 + a * h
         forward(m, &d)
@@ -134,7 +135,7 @@ func rk4Integrate(_ m: Model, _ d: inout Data) {
     for i in 0..<nq { d.qpos[i] = d.rkQpos[i] }
     let dq = d.rkDq
     dq.withUnsafeBufferPointer { v in
-        d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
+        d.qpos.withUnsafeMutableBufferPointer { q in integratePositions(L, q, v, h) }
     }
     d.time = t0 + h
 }
@@ -143,7 +144,8 @@ func rk4Integrate(_ m: Model, _ d: inout Data) {
 /// above. For users (finite differences, planners) outside the step loop.
 public func integratePosition(_ m: Model, qpos: inout [Double], velocity: [Double], h: Double) {
     precondition(qpos.count == m.nq && velocity.count == m.nv, "integratePosition: qpos nq, velocity nv long")
+    let L = Layout(m)
     velocity.withUnsafeBufferPointer { v in
-        qpos.withUnsafeMutableBufferPointer { q in integratePositions(m, q, v, h) }
+        qpos.withUnsafeMutableBufferPointer { q in integratePositions(L, q, v, h) }
     }
 }

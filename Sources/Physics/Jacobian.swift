@@ -13,13 +13,13 @@ public func jacobian(_ m: Model, _ d: Data, point: Vec3, body: Int,
     precondition(body >= 0 && body < m.bodies.count, "jacobian: body \(body) out of range")
     for k in 0..<(3 * nv) { jacp[k] = 0; jacr[k] = 0 }
     let r = point - d.subtreeCom[m.bodies[body].root]
-    var i = d.bodyLastDof[body]
+    var i = d.layout.bodyLastDof[body]
     while i >= 0 {
         let s = d.cdof[i]
         let v = s.linear + s.angular.cross(r)
         jacp[i] = v.x; jacp[nv + i] = v.y; jacp[2 * nv + i] = v.z
         jacr[i] = s.angular.x; jacr[nv + i] = s.angular.y; jacr[2 * nv + i] = s.angular.z
-        i = m.dofs[i].parent
+        i = d.layout.dofParent[i]
     }
 }
 

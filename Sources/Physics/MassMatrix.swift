@@ -11,12 +11,12 @@ import Numerics
 /// (cinert, cdof) ⇒ (crb, qM): composite inertias summed leaf to root, then
 /// M[i, j] = cdof_j · (crb_body(i) · cdof_i) for each ancestor dof j of dof i; armature on the diagonal.
 public func massMatrix(_ m: Model, _ d: inout Data) {
-    let bodies = m.bodies, dofs = m.dofs
+    let L = d.layout
     let nv = m.nv
-    for b in 0..<bodies.count { d.crb[b] = d.cinert[b] }
-    var b = bodies.count - 1
+    for b in 0..<L.bodyParent.count { d.crb[b] = d.cinert[b] }
+    var b = L.bodyParent.count - 1
     while b > 0 {
-        let p = bodies[b].parent
+        let p = L.bodyParent[b]
         // The world's composite inertia is never used.
         if p > 0 { d.crb[p] += d.crb[b] }
         b -= 1
@@ -25,15 +25,14 @@ public func massMatrix(_ m: Model, _ d: inout Data) {
     d.qM.withUnsafeMutableBufferPointer { qM in
         for i in 0..<(nv * nv) { qM[i] = 0 }
         for i in 0..<nv {
-            let dof = dofs[i]
-            let f = crb[dof.body] * cdof[i]
-            qM[i &* nv &+ i] = cdof[i].dot(f) + dof.armature
-            var j = dof.parent
+            let f = crb[L.dofBody[i]] * cdof[i]
+            qM[i &* nv &+ i] = cdof[i].dot(f) + L.dofArmature[i]
+            var j = L.dofParent[i]
             while j >= 0 {
                 let mij = cdof[j].dot(f)
                 qM[i &* nv &+ j] = mij
                 qM[j &* nv &+ i] = mij
-                j = dofs[j].parent
+                j = L.dofParent[j]
             }
         }
     }
@@ -95,7 +94,7 @@ func solveLTDL(_ a: UnsafeBufferPointer<Double>, parents: UnsafeBufferPointer<In
 /// qM ⇒ qLD: the Lᵀ·D·L factorization of M.
 public func factorMassMatrix(_ m: Model, _ d: inout Data) {
     let nv = m.nv
-    let parents = d.dofParent
+    let parents = d.layout.dofParent
     for i in 0..<(nv * nv) { d.qLD[i] = d.qM[i] }
     d.qLD.withUnsafeMutableBufferPointer { a in
         parents.withUnsafeBufferPointer { p in factorLTDL(a, parents: p, nv: nv) }
@@ -108,7 +107,7 @@ public func solveMassMatrix(_ m: Model, _ d: Data, _ x: inout [Double], _ b: [Do
     precondition(x.count == m.nv && b.count == m.nv, "solveMassMatrix: vectors must be nv long")
     for i in 0..<m.nv { x[i] = b[i] }
     d.qLD.withUnsafeBufferPointer { a in
-        d.dofParent.withUnsafeBufferPointer { p in
+        d.layout.dofParent.withUnsafeBufferPointer { p in
             x.withUnsafeMutableBufferPointer { xb in solveLTDL(a, parents: p, nv: m.nv, xb) }
         }
     }

@@ -8,11 +8,11 @@ import Numerics
 
 /// (qpos, qvel) ⇒ qfrcPassive.
 public func passiveForces(_ m: Model, _ d: inout Data) {
-    let dofs = m.dofs
-    for i in 0..<m.nv { d.qfrcPassive[i] = -dofs[i].damping * d.qvel[i] }
-    for joint in m.joints where joint.stiffness != 0 {
-        let k = joint.stiffness, a = joint.qposAdr, v = joint.dofAdr
-        switch joint.type {
+    let L = d.layout
+    for i in 0..<m.nv { d.qfrcPassive[i] = -L.dofDamping[i] * d.qvel[i] }
+    for j in L.springJoints {
+        let k = L.jointStiffness[j], a = L.jointQposAdr[j], v = L.jointDofAdr[j]
+        switch L.jointType[j] {
         case .hinge, .slide:
             d.qfrcPassive[v] -= k * (d.qpos[a] - m.qposSpring[a])
         case .ball:
