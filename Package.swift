@@ -22,7 +22,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
-        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"]),
+        // Fixtures/ holds MuJoCo reference data read through #filePath, not bundled resources.
+        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
