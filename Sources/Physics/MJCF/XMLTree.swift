@@ -35,10 +35,14 @@ enum XMLTree {
         let ok = parser.parse()
         if let error = builder.error { throw error }
         if !ok || builder.root == nil {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "no root element"
+            let code = (builder.errorCode ?? parser.parserError.map { ($0 as NSError).code }).map { "libxml2 error \($0)" }
+                ?? "no root element"
             let line = builder.errorLine ?? max(parser.lineNumber, 1)
+            // The elements open where the parser first complained usually point at the mistake.
+            let open = builder.openAtError.joined(separator: " > ")
             throw MJCFError(.malformedXML, file: file, line: line,
-                            "malformed XML: expected a well-formed document, the parser stopped: \(reason)")
+                            "malformed XML: expected a well-formed document; the parser stopped here (\(code))"
+                            + (open.isEmpty ? "" : "; open elements: \(open)"))
         }
         return builder.root!
     }
@@ -53,6 +57,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: XMLNode?
     var error: MJCFError?
     var errorLine: Int?
+    var errorCode: Int?
+    var openAtError: [String] = []
 
     init(source: String, file: String) {
         self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
@@ -74,7 +80,13 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?) {
-        guard let node = stack.popLast() else { return }
+        guard error == nil, let node = stack.popLast() else { return }
+        if node.name != elementName {
+            error = MJCFError(.malformedXML, file: file, line: max(1, parser.lineNumber), element: nil,
+                              "malformed XML: expected </\(node.name)> closing <\(node.name)> (line \(node.line)), found </\(elementName)>")
+            parser.abortParsing()
+            return
+        }
         if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
     }
 
@@ -87,7 +99,11 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if errorLine == nil { errorLine = max(1, parser.lineNumber) }
+        if errorLine == nil {
+            errorLine = max(1, parser.lineNumber)
+            errorCode = (parseError as NSError).code
+            openAtError = stack.map { "<\($0.name)> (line \($0.line))" }
+        }
     }
 
     /// The last line at or before `end` holding `<name` followed by a delimiter.
