@@ -263,6 +263,8 @@ public struct Keyframe: Sendable {
 // MARK: - Model
 
 public struct Model: Sendable {
+    /// The model's name (MJCF `<mujoco model=…>`; MuJoCo's default "MuJoCo Model").
+    public let name: String
     public let options: Options
     /// Bodies in topological order; index 0 is the world.
     public let bodies: [Body]
@@ -284,7 +286,7 @@ public struct Model: Sendable {
     /// Assembles a model and derives addresses. Joints must be grouped by body in body order and
     /// bodies must list parents first; these are programmer errors (the MJCF compiler guarantees
     /// them and reports file errors itself).
-    public init(options: Options = Options(), bodies: [Body], joints: [Joint] = [], geoms: [Geom] = [],
+    public init(name: String = "MuJoCo Model", options: Options = Options(), bodies: [Body], joints: [Joint] = [], geoms: [Geom] = [],
                 sites: [Site] = [], actuators: [Actuator] = [], keyframes: [Keyframe] = []) {
         precondition(!bodies.isEmpty && bodies[0].parent == -1, "body 0 must be the world (parent -1)")
         var bodies = bodies
@@ -344,6 +346,7 @@ public struct Model: Sendable {
             precondition(a.joint >= 0 && a.joint < joints.count, "actuator \(a.name): bad joint")
         }
 
+        self.name = name
         self.options = options
         self.bodies = bodies
         self.joints = joints
