@@ -127,5 +127,5 @@ func collideBoxBox(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
     let (s, u) = closestSegmentSegment(ca - ea, ca + ea, cb - eb, cb + eb)
     let q1 = (ca - ea) + s * (2 * ea), q2 = (cb - eb) + u * (2 * eb)
     let dist = (q2 - q1).dot(n)
-    if dist < margin { out.add(pos: 0.5 * (q1 + q2), normal: n, dist: dist) }
+    if dist <= margin { out.add(pos: 0.5 * (q1 + q2), normal: n, dist: dist) }
 }

@@ -81,7 +81,7 @@ func clipToReference(_ incident: Feature, reference: Feature, refNormal: Vec3) -
 }
 
 /// Emits the clipped incident points as contacts: dist = height above the reference plane
-/// (through `refPoint` with outward normal `refNormal`), kept when dist < margin. `referenceIsGeom1`
+/// (through `refPoint` with outward normal `refNormal`), kept when dist <= margin. `referenceIsGeom1`
 /// says which geom owns the reference face, so the normal still runs geom1 → geom2.
 /// At most 8 points are kept: the deepest, then greedily the point farthest from those kept.
 func emitClipped(_ pts: Feature, refPoint: Vec3, refNormal: Vec3, referenceIsGeom1: Bool,
@@ -90,7 +90,7 @@ func emitClipped(_ pts: Feature, refPoint: Vec3, refNormal: Vec3, referenceIsGeo
     var keepDist = InlineArray<16, Double>(repeating: 0)
     for i in 0..<pts.count {
         let d = refNormal.dot(pts.v[i] - refPoint)
-        if d < margin {
+        if d <= margin {
             keepDist[keep.count] = d
             keep.append(pts.v[i])
         }

@@ -18,7 +18,7 @@ public struct ContactParameters: Sendable, Equatable {
     public var solref: (Double, Double)
     /// (dmin, dmax, width m, midpoint, power).
     public var solimp: InlineArray<5, Double>
-    /// Contacts exist while dist < margin (m); the first `gap` of the margin is inactive.
+    /// Contacts exist while dist <= margin (m); the first `gap` of the margin is inactive.
     public var margin: Double
     public var gap: Double
 
@@ -118,6 +118,12 @@ public struct ContactManifold: Sendable {
     /// dist = (p2 − p1)·normal, pos = their midpoint.
     public mutating func add(surface1 p1: Vec3, surface2 p2: Vec3, normal: Vec3) {
         add(pos: 0.5 * (p1 + p2), normal: normal, dist: (p2 - p1).dot(normal))
+    }
+
+    /// Overwrites point i.
+    public mutating func replace(_ i: Int, with p: ContactPoint) {
+        precondition(i >= 0 && i < count, "manifold index out of range")
+        points[i] = p
     }
 
     /// The same contacts seen from the other geom: normals negated, points and distances kept.

@@ -353,7 +353,7 @@ func collideConvex(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
     guard let core = coreContact(pair, cutoff: margin + r1 + r2) else { return }
     let n = core.normal
     let dist = core.coreDist - r1 - r2
-    guard dist < margin else { return }
+    guard dist <= margin else { return }
     let q1 = core.a + r1 * n, q2 = core.b - r2 * n
 
     let (fa, na) = supportFeature(s1, p1, n)
@@ -371,7 +371,21 @@ func collideConvex(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
         let clipped = clipToReference(fb, reference: fa, refNormal: n)
         emitClipped(clipped, refPoint: fa.v[0], refNormal: n, referenceIsGeom1: true, margin: margin, &out)
     }
+    // The core query's point is the true deepest one; clipping a 12-gon cap can miss it by a few
+    // percent of the tilt depth, so add it when it is deeper than every clipped point by > 1e-9 m.
+    var shallowest = -1
+    var minClipped = Double.infinity, maxClipped = -Double.infinity
+    for k in before..<out.count {
+        minClipped = min(minClipped, out[k].dist)
+        if out[k].dist > maxClipped { maxClipped = out[k].dist; shallowest = k }
+    }
     if out.count == before {
         out.add(pos: 0.5 * (q1 + q2), normal: n, dist: dist)
+    } else if dist < minClipped - 1e-9 {
+        if out.count < ContactManifold.capacity {
+            out.add(pos: 0.5 * (q1 + q2), normal: n, dist: dist)
+        } else {
+            out.replace(shallowest, with: ContactPoint(pos: 0.5 * (q1 + q2), normal: n, dist: dist))
+        }
     }
 }

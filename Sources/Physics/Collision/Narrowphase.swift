@@ -3,7 +3,7 @@ import Numerics
 // Narrowphase dispatch: one routine per pair of geom types, called with the lower type first
 // (MuJoCo's order: plane < sphere < capsule < cylinder < box).
 
-/// Contacts between two geoms at world poses, with dist < `margin`.
+/// Contacts between two geoms at world poses, with dist ≤ `margin` (MuJoCo keeps dist = margin too).
 ///
 /// Pure function of shapes and poses. Normals run from the first geom to the second in the order
 /// given; swapping the arguments negates the normals and keeps points and distances.

@@ -1,7 +1,7 @@
 import Numerics
 
 // Closed-form narrowphase for planes, spheres and capsules (and sphere–box).
-// Every routine takes geom1 first (the lower geom type), appends the points with dist < margin
+// Every routine takes geom1 first (the lower geom type), appends the points with dist <= margin
 // and reports normals from geom1 to geom2.
 
 // MARK: - Geometry helpers
@@ -51,7 +51,7 @@ func safeDirection(_ d: Vec3) -> Vec3 {
 func collidePlaneSphere(_ plane: GeomPose, _ r: Double, _ c: Vec3, margin: Double, _ out: inout ContactManifold) {
     let n = plane.rot.column2
     let dist = (c - plane.pos).dot(n) - r
-    if dist < margin {
+    if dist <= margin {
         out.add(pos: c - (r + 0.5 * dist) * n, normal: n, dist: dist)
     }
 }
@@ -73,7 +73,7 @@ func collidePlaneBox(_ plane: GeomPose, _ s: GeomShape, _ p: GeomPose, margin: D
     for k in 0..<8 {
         let sx: Double = (k & 1) != 0 ? 1 : -1, sy: Double = (k & 2) != 0 ? 1 : -1, sz: Double = (k & 4) != 0 ? 1 : -1
         let dist = c0 + sx * dx + sy * dy + sz * dz
-        if dist < margin {
+        if dist <= margin {
             let v = p.pos + sx * ex + sy * ey + sz * ez
             out.add(pos: v - (0.5 * dist) * n, normal: n, dist: dist)
         }
@@ -108,7 +108,7 @@ func collidePlaneCylinder(_ plane: GeomPose, _ s: GeomShape, _ p: GeomPose, marg
         default: v = far + r * u
         }
         let dist = (v - plane.pos).dot(n)
-        if dist < margin { out.add(pos: v - (0.5 * dist) * n, normal: n, dist: dist) }
+        if dist <= margin { out.add(pos: v - (0.5 * dist) * n, normal: n, dist: dist) }
     }
 }
 
@@ -119,7 +119,7 @@ func collideSphereSphere(_ c1: Vec3, _ r1: Double, _ c2: Vec3, _ r2: Double, mar
     let d = c2 - c1
     let l = d.norm
     let dist = l - r1 - r2
-    guard dist < margin else { return }
+    guard dist <= margin else { return }
     let n = safeDirection(d)
     out.add(surface1: c1 + r1 * n, surface2: c2 - r2 * n, normal: n)
 }
@@ -168,7 +168,7 @@ func collideSphereBox(_ c: Vec3, _ r: Double, _ s: GeomShape, _ p: GeomPose, mar
     if d.squaredNorm > 0 {
         // Centre outside the box: the normal runs from the centre to the closest box point.
         let dist = d.norm - r
-        guard dist < margin else { return }
+        guard dist <= margin else { return }
         let n = p.rot * (d / d.norm)
         out.add(surface1: c + r * n, surface2: p.apply(q), normal: n)
         return
