@@ -1,0 +1,53 @@
+import Numerics
+
+// Narrowphase dispatch: one routine per pair of geom types, called with the lower type first
+// (MuJoCo's order: plane < sphere < capsule < cylinder < box).
+
+/// Contacts between two geoms at world poses, with dist ≤ `margin` (MuJoCo keeps dist = margin too).
+///
+/// Pure function of shapes and poses. Normals run from the first geom to the second in the order
+/// given; swapping the arguments negates the normals and keeps points and distances.
+/// - Returns: up to `ContactManifold.capacity` points (box on plane: 4; box face on box face: up
+///   to 8; cylinder standing on a plane: 3).
+public func collide(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
+                    margin: Double = 0) -> ContactManifold {
+    var out = ContactManifold()
+    if s1.type.rawValue > s2.type.rawValue {
+        collideOrdered(s2, p2, s1, p1, margin: margin, &out)
+        out.flip()
+    } else {
+        collideOrdered(s1, p1, s2, p2, margin: margin, &out)
+    }
+    return out
+}
+
+/// Dispatch for type(s1) ≤ type(s2).
+func collideOrdered(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
+                    margin: Double, _ out: inout ContactManifold) {
+    switch (s1.type, s2.type) {
+    case (.plane, .plane):
+        return  // two infinite planes: no meaningful contact (MuJoCo skips them too)
+    case (.plane, .sphere):
+        collidePlaneSphere(p1, s2.size.x, p2.pos, margin: margin, &out)
+    case (.plane, .capsule):
+        collidePlaneCapsule(p1, s2, p2, margin: margin, &out)
+    case (.plane, .cylinder):
+        collidePlaneCylinder(p1, s2, p2, margin: margin, &out)
+    case (.plane, .box):
+        collidePlaneBox(p1, s2, p2, margin: margin, &out)
+    case (.sphere, .sphere):
+        collideSphereSphere(p1.pos, s1.size.x, p2.pos, s2.size.x, margin: margin, &out)
+    case (.sphere, .capsule):
+        collideSphereCapsule(p1.pos, s1.size.x, s2, p2, margin: margin, &out)
+    case (.sphere, .box):
+        collideSphereBox(p1.pos, s1.size.x, s2, p2, margin: margin, &out)
+    case (.capsule, .capsule):
+        collideCapsuleCapsule(s1, p1, s2, p2, margin: margin, &out)
+    case (.box, .box):
+        collideBoxBox(s1, p1, s2, p2, margin: margin, &out)
+    case (.sphere, .cylinder), (.capsule, .cylinder), (.capsule, .box), (.cylinder, .cylinder), (.cylinder, .box):
+        collideConvex(s1, p1, s2, p2, margin: margin, &out)
+    default:
+        preconditionFailure("collideOrdered: geom types out of order")  // SHOULD NOT OCCUR
+    }
+}
