@@ -1,1 +1,0 @@
-// Autodiff: dense tensors with reverse-mode differentiation to any order (see Tensor.swift).
