@@ -28,7 +28,7 @@ enum XMLTree {
     /// Parses `text` into its root element. `file` names the source in errors.
     static func parse(_ text: String, file: String) throws -> XMLNode {
         let builder = TreeBuilder(source: text, file: file)
-        let parser = XMLParser(data: Data(text.utf8))
+        let parser = XMLParser(data: Foundation.Data(text.utf8))
         parser.delegate = builder
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
