@@ -16,7 +16,8 @@ struct RuntimeError: Error, CustomStringConvertible {
 ///
 /// Options are `--name value` or `--name=value`; flags are `--name`. A command takes what it knows
 /// and then calls `finish()`, which rejects whatever is left, naming it: unknown flags are never
-/// ignored.
+/// ignored. Take options and flags before positionals: until `--steps` is consumed, its value
+/// looks like a positional argument.
 struct Arguments {
     private var tokens: [String]
 

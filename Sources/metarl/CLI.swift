@@ -16,6 +16,8 @@ protocol Command {
 enum CLI {
     /// Every subcommand, in the order `metarl --help` lists them.
     static var commands: [any Command.Type] { [
+        Simulate.self,
+        BenchPhysics.self,
     ] }
 
     /// What `metarl` with no arguments runs.
