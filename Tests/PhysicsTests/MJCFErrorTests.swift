@@ -172,6 +172,11 @@ struct MJCFErrorTests {
                         mentions: ["integer"])
         expectMJCFError(world("<geom size=\"1\" conaffinity=\"-1\"/>"), .badValue, line: 3, element: "geom",
                         attribute: "conaffinity", mentions: ["≥ 0"])
+        expectMJCFError(world("<geom size=\"1\" contype=\"4294967296\"/>"), .badValue, line: 3, element: "geom",
+                        attribute: "contype", mentions: ["32-bit"])
+        expectMJCFError("<mujoco>\n<compiler inertiagrouprange=\"0 1e300\"/>\n</mujoco>", .badValue, line: 2,
+                        element: "compiler", attribute: "inertiagrouprange")
+        expectMJCFError(world("<site size=\"0.1 -1\"/>"), .badValue, line: 3, element: "site", attribute: "size")
         expectMJCFError(world("<geom size=\"1\" condim=\"2\"/>"), .badValue, line: 3, element: "geom", attribute: "condim",
                         mentions: ["1, 3, 4 or 6"])
         expectMJCFError("<mujoco>\n<option iterations=\"many\"/>\n</mujoco>", .badValue, line: 2, element: "option",
@@ -369,5 +374,34 @@ struct MJCFErrorTests {
         #expect(e.description == "a.xml:7: <geom> attribute 'size': expected x, found y")
         let f = MJCFError(.unreadableFile, file: "b.xml", line: nil, "cannot read")
         #expect(f.description == "b.xml: cannot read")
+    }
+
+    @Test("mutated robot files never crash the loader: each loads or throws an MJCFError")
+    func mutations() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Environments/robots/arm7.xml"), encoding: .utf8)
+        let bytes = Array(text.utf8)
+        let alphabet = Array("<>/=\" 0123456789.-+eE abcxyz\n".utf8)
+        var rng = RandomSource(seed: 7)
+        var loaded = 0, rejected = 0
+        for _ in 0..<400 {
+            var b = bytes
+            for _ in 0..<Int(rng.next() % 4) + 1 {
+                let i = Int(rng.next() % UInt64(b.count))
+                switch rng.next() % 3 {
+                case 0: b.remove(at: i)
+                case 1: b[i] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                default: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: i)
+                }
+            }
+            do {
+                _ = try MJCF.load(string: String(decoding: b, as: UTF8.self), name: "mutant.xml")
+                loaded += 1
+            } catch let e as MJCFError {
+                #expect(e.file == "mutant.xml" && !e.message.isEmpty)
+                rejected += 1
+            }
+        }
+        // Most single-character damage to a model is caught (comments absorb some of it).
+        #expect(rejected > 100 && loaded + rejected == 400)
     }
 }

@@ -205,7 +205,8 @@ final class MJCFCompiler {
         balanceInertia = try a.bool("balanceinertia", balanceInertia)
         if let v = a.value("inertiagrouprange") {
             let xs = try Parse.reals(v, file: file, count: 2...2)
-            guard xs.allSatisfy({ $0 == $0.rounded() }) else {
+            // Group numbers are small integers; the bound keeps Int(_:) from trapping.
+            guard xs.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
                 throw a.error(.badValue, v, "expected two integers, found \"\(v.text)\"")
             }
             inertiaGroupRange = (Int(xs[0]), Int(xs[1]))
