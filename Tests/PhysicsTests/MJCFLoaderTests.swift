@@ -128,6 +128,15 @@ struct MJCFLoaderTests {
         #expect(m.geoms[0].friction == Vec3(0.2, 0.01, 0.0001))
         #expect(m.geoms[1].friction == Vec3(0.7, 0.005, 0.0001))
         #expect(m.sites[0].size == Vec3(0.005, 0.005, 0.005))
+        // Class main exists without any <default>.
+        let bare = try load("<mujoco><worldbody><body childclass=\"main\"><geom class=\"main\" size=\"1\"/></body></worldbody></mujoco>")
+        #expect(bare.geoms[0].size.x == 1)
+    }
+
+    @Test("an XML declaration and comments are accepted")
+    func prolog() throws {
+        let m = try load("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- a comment -->\n<mujoco model=\"p\"><!-- inside --><worldbody/></mujoco>")
+        #expect(m.name == "p")
     }
 
     @Test("autolimits: a range with lo < hi limits the joint; 0 0 or an explicit false does not")

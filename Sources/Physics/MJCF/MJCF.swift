@@ -101,7 +101,11 @@ final class MJCFCompiler {
     var actuatorNodes: [XMLNode] = []
     var keyNodes: [XMLNode] = []
 
-    init(file: String) { self.file = file }
+    init(file: String) {
+        self.file = file
+        // Class main exists even without a <default> element.
+        classes["main"] = main
+    }
 
     // MARK: Errors and structure checks
 
@@ -242,7 +246,6 @@ final class MJCFCompiler {
             throw error(.badValue, node, attribute: "class",
                         "the top-level <default> is class \"main\"; expected no class or class=\"main\", found \"\(c.value)\"")
         }
-        classes["main"] = main
         try fillDefault(node, into: main)
     }
 
