@@ -32,7 +32,7 @@ func expectMJCFError(_ xml: String, _ kind: MJCFError.Kind, line: Int?, element:
 }
 
 /// A one-body model around `body` (the body's elements), with extra top-level sections.
-func world(_ inner: String, _ extra: String = "") -> String {
+func mjcfWorld(_ inner: String, _ extra: String = "") -> String {
     "<mujoco>\n<worldbody>\n\(inner)\n</worldbody>\n\(extra)\n</mujoco>"
 }
 
@@ -82,9 +82,9 @@ struct MJCFErrorTests {
                         element: "asset", mentions: ["outside MetaRL's MJCF subset"])
         expectMJCFError("<mujoco>\n<tendon/>\n</mujoco>", .unknownElement, line: 2, element: "tendon", mentions: ["outside"])
         expectMJCFError("<mujoco>\n<equality/>\n</mujoco>", .unknownElement, line: 2, element: "equality", mentions: ["outside"])
-        expectMJCFError(world("<body>\n<camera/>\n</body>"), .unknownElement, line: 4, element: "camera", mentions: ["outside"])
-        expectMJCFError(world("<joint/>"), .unknownElement, line: 3, element: "joint", mentions: ["not allowed inside <worldbody>"])
-        expectMJCFError(world("<geom size=\"1\">\n<site/>\n</geom>"), .unknownElement, line: 4, element: "site",
+        expectMJCFError(mjcfWorld("<body>\n<camera/>\n</body>"), .unknownElement, line: 4, element: "camera", mentions: ["outside"])
+        expectMJCFError(mjcfWorld("<joint/>"), .unknownElement, line: 3, element: "joint", mentions: ["not allowed inside <worldbody>"])
+        expectMJCFError(mjcfWorld("<geom size=\"1\">\n<site/>\n</geom>"), .unknownElement, line: 4, element: "site",
                         mentions: ["no child elements"])
         expectMJCFError("<mujoco>\n<actuator>\n<general joint=\"j\"/>\n</actuator>\n</mujoco>", .unknownElement, line: 3,
                         element: "general", mentions: ["<motor>"])
@@ -104,7 +104,7 @@ struct MJCFErrorTests {
         </mujoco>
         """
         expectMJCFError(xml, .unknownAttribute, line: 5, element: "geom", attribute: "mesh", mentions: ["unknown attribute", "size"])
-        expectMJCFError(world("<body>\n<joint frictionloss=\"1\"/>\n<geom size=\"1\"/>\n</body>"), .unknownAttribute, line: 4,
+        expectMJCFError(mjcfWorld("<body>\n<joint frictionloss=\"1\"/>\n<geom size=\"1\"/>\n</body>"), .unknownAttribute, line: 4,
                         element: "joint", attribute: "frictionloss")
         expectMJCFError("<mujoco>\n<compiler coordinate=\"local\"/>\n</mujoco>", .unknownAttribute, line: 2, element: "compiler",
                         attribute: "coordinate")
@@ -126,35 +126,35 @@ struct MJCFErrorTests {
 
     @Test("bad numbers: not a number, NaN, infinity, wrong count, negative")
     func numbers() {
-        expectMJCFError(world("<geom size=\"abc\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
+        expectMJCFError(mjcfWorld("<geom size=\"abc\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
                         mentions: ["expected a number", "abc"])
-        expectMJCFError(world("<geom size=\"nan\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
+        expectMJCFError(mjcfWorld("<geom size=\"nan\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
                         mentions: ["finite", "nan"])
-        expectMJCFError(world("<geom size=\"0.1\" pos=\"0 inf 0\"/>"), .badValue, line: 3, element: "geom", attribute: "pos",
+        expectMJCFError(mjcfWorld("<geom size=\"0.1\" pos=\"0 inf 0\"/>"), .badValue, line: 3, element: "geom", attribute: "pos",
                         mentions: ["finite"])
-        expectMJCFError(world("<geom size=\"0.1\" pos=\"0 1\"/>"), .badValue, line: 3, element: "geom", attribute: "pos",
+        expectMJCFError(mjcfWorld("<geom size=\"0.1\" pos=\"0 1\"/>"), .badValue, line: 3, element: "geom", attribute: "pos",
                         mentions: ["expected 3 numbers, found 2"])
-        expectMJCFError(world("<geom size=\"0.1 0.1 0.1 0.1\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
+        expectMJCFError(mjcfWorld("<geom size=\"0.1 0.1 0.1 0.1\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
                         mentions: ["expected 1 to 3 numbers, found 4"])
-        expectMJCFError(world("<body>\n<geom size=\"0.1\" mass=\"-1\"/>\n</body>"), .badValue, line: 4, element: "geom",
+        expectMJCFError(mjcfWorld("<body>\n<geom size=\"0.1\" mass=\"-1\"/>\n</body>"), .badValue, line: 4, element: "geom",
                         attribute: "mass", mentions: ["non-negative", "-1"])
-        expectMJCFError(world("<geom size=\"0.1\" density=\"-5\"/>"), .badValue, line: 3, element: "geom", attribute: "density")
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\" mass=\"-2\" diaginertia=\"1 1 1\"/>\n</body>"), .badValue,
+        expectMJCFError(mjcfWorld("<geom size=\"0.1\" density=\"-5\"/>"), .badValue, line: 3, element: "geom", attribute: "density")
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\" mass=\"-2\" diaginertia=\"1 1 1\"/>\n</body>"), .badValue,
                         line: 4, element: "inertial", attribute: "mass", mentions: ["non-negative"])
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" diaginertia=\"1 -1 1\"/>\n</body>"), .badValue,
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" diaginertia=\"1 -1 1\"/>\n</body>"), .badValue,
                         line: 4, element: "inertial", attribute: "diaginertia")
-        expectMJCFError(world("<geom size=\"-0.1\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
+        expectMJCFError(mjcfWorld("<geom size=\"-0.1\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
                         mentions: ["size[0] > 0", "-0.1"])
-        expectMJCFError(world("<geom type=\"box\" size=\"0.1 0.2\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
+        expectMJCFError(mjcfWorld("<geom type=\"box\" size=\"0.1 0.2\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
                         mentions: ["size[2] > 0"])
-        expectMJCFError(world("<geom type=\"capsule\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
+        expectMJCFError(mjcfWorld("<geom type=\"capsule\"/>"), .badValue, line: 3, element: "geom", attribute: "size",
                         mentions: ["no size given"])
-        expectMJCFError(world("<geom type=\"plane\" size=\"-1 1 1\"/>"), .badValue, line: 3, element: "geom", attribute: "size")
-        expectMJCFError(world("<site size=\"0\"/>"), .badValue, line: 3, element: "site", attribute: "size")
-        expectMJCFError(world("<body>\n<joint damping=\"-1\"/>\n<geom size=\"1\"/>\n</body>"), .badValue, line: 4,
+        expectMJCFError(mjcfWorld("<geom type=\"plane\" size=\"-1 1 1\"/>"), .badValue, line: 3, element: "geom", attribute: "size")
+        expectMJCFError(mjcfWorld("<site size=\"0\"/>"), .badValue, line: 3, element: "site", attribute: "size")
+        expectMJCFError(mjcfWorld("<body>\n<joint damping=\"-1\"/>\n<geom size=\"1\"/>\n</body>"), .badValue, line: 4,
                         element: "joint", attribute: "damping")
-        expectMJCFError(world("<geom size=\"1\" friction=\"1 -0.1\"/>"), .badValue, line: 3, element: "geom", attribute: "friction")
-        expectMJCFError(world("<geom size=\"1\" rgba=\"1 0 0\"/>"), .badValue, line: 3, element: "geom", attribute: "rgba",
+        expectMJCFError(mjcfWorld("<geom size=\"1\" friction=\"1 -0.1\"/>"), .badValue, line: 3, element: "geom", attribute: "friction")
+        expectMJCFError(mjcfWorld("<geom size=\"1\" rgba=\"1 0 0\"/>"), .badValue, line: 3, element: "geom", attribute: "rgba",
                         mentions: ["expected 4 numbers, found 3"])
         expectMJCFError("<mujoco>\n<option timestep=\"0\"/>\n</mujoco>", .badValue, line: 2, element: "option",
                         attribute: "timestep", mentions: ["positive timestep"])
@@ -168,21 +168,26 @@ struct MJCFErrorTests {
 
     @Test("bad integers, booleans and keywords")
     func keywords() {
-        expectMJCFError(world("<geom size=\"1\" contype=\"1.5\"/>"), .badValue, line: 3, element: "geom", attribute: "contype",
+        expectMJCFError(mjcfWorld("<geom size=\"1\" contype=\"1.5\"/>"), .badValue, line: 3, element: "geom", attribute: "contype",
                         mentions: ["integer"])
-        expectMJCFError(world("<geom size=\"1\" conaffinity=\"-1\"/>"), .badValue, line: 3, element: "geom",
+        expectMJCFError(mjcfWorld("<geom size=\"1\" conaffinity=\"-1\"/>"), .badValue, line: 3, element: "geom",
                         attribute: "conaffinity", mentions: ["≥ 0"])
-        expectMJCFError(world("<geom size=\"1\" condim=\"2\"/>"), .badValue, line: 3, element: "geom", attribute: "condim",
+        expectMJCFError(mjcfWorld("<geom size=\"1\" contype=\"4294967296\"/>"), .badValue, line: 3, element: "geom",
+                        attribute: "contype", mentions: ["32-bit"])
+        expectMJCFError("<mujoco>\n<compiler inertiagrouprange=\"0 1e300\"/>\n</mujoco>", .badValue, line: 2,
+                        element: "compiler", attribute: "inertiagrouprange")
+        expectMJCFError(mjcfWorld("<site size=\"0.1 -1\"/>"), .badValue, line: 3, element: "site", attribute: "size")
+        expectMJCFError(mjcfWorld("<geom size=\"1\" condim=\"2\"/>"), .badValue, line: 3, element: "geom", attribute: "condim",
                         mentions: ["1, 3, 4 or 6"])
         expectMJCFError("<mujoco>\n<option iterations=\"many\"/>\n</mujoco>", .badValue, line: 2, element: "option",
                         attribute: "iterations")
         expectMJCFError("<mujoco>\n<option integrator=\"implicitfast\"/>\n</mujoco>", .badValue, line: 2, element: "option",
                         attribute: "integrator", mentions: ["Euler, RK4", "implicitfast"])
         expectMJCFError("<mujoco>\n<option cone=\"round\"/>\n</mujoco>", .badValue, line: 2, element: "option", attribute: "cone")
-        expectMJCFError(world("<geom type=\"ellipsoid\" size=\"1 1 1\"/>"), .badValue, line: 3, element: "geom",
+        expectMJCFError(mjcfWorld("<geom type=\"ellipsoid\" size=\"1 1 1\"/>"), .badValue, line: 3, element: "geom",
                         attribute: "type", mentions: ["plane, sphere, capsule, cylinder, box"])
-        expectMJCFError(world("<site type=\"mesh\"/>"), .badValue, line: 3, element: "site", attribute: "type")
-        expectMJCFError(world("<body>\n<joint type=\"universal\"/>\n</body>"), .badValue, line: 4, element: "joint", attribute: "type")
+        expectMJCFError(mjcfWorld("<site type=\"mesh\"/>"), .badValue, line: 3, element: "site", attribute: "type")
+        expectMJCFError(mjcfWorld("<body>\n<joint type=\"universal\"/>\n</body>"), .badValue, line: 4, element: "joint", attribute: "type")
         expectMJCFError("<mujoco>\n<compiler angle=\"grad\"/>\n</mujoco>", .badValue, line: 2, element: "compiler",
                         attribute: "angle")
         expectMJCFError("<mujoco>\n<compiler eulerseq=\"xyw\"/>\n</mujoco>", .badValue, line: 2, element: "compiler",
@@ -193,29 +198,29 @@ struct MJCFErrorTests {
                         attribute: "inertiafromgeom", mentions: ["true, false or auto"])
         expectMJCFError("<mujoco>\n<compiler inertiagrouprange=\"0 2.5\"/>\n</mujoco>", .badValue, line: 2,
                         element: "compiler", attribute: "inertiagrouprange")
-        expectMJCFError(world("<body>\n<joint limited=\"yes\" range=\"0 1\"/>\n<geom size=\"1\"/>\n</body>"), .badValue,
+        expectMJCFError(mjcfWorld("<body>\n<joint limited=\"yes\" range=\"0 1\"/>\n<geom size=\"1\"/>\n</body>"), .badValue,
                         line: 4, element: "joint", attribute: "limited")
     }
 
     @Test("orientation and frame errors")
     func orientation() {
-        expectMJCFError(world("<geom size=\"1\" quat=\"1 0 0 0\" euler=\"0 0 10\"/>"), .badValue, line: 3, element: "geom",
+        expectMJCFError(mjcfWorld("<geom size=\"1\" quat=\"1 0 0 0\" euler=\"0 0 10\"/>"), .badValue, line: 3, element: "geom",
                         attribute: "euler", mentions: ["at most one orientation", "quat and euler"])
-        expectMJCFError(world("<body quat=\"0 0 0 0\"/>"), .badValue, line: 3, element: "body", attribute: "quat",
+        expectMJCFError(mjcfWorld("<body quat=\"0 0 0 0\"/>"), .badValue, line: 3, element: "body", attribute: "quat",
                         mentions: ["non-zero quaternion"])
-        expectMJCFError(world("<site axisangle=\"0 0 0 30\"/>"), .badValue, line: 3, element: "site", attribute: "axisangle")
-        expectMJCFError(world("<site xyaxes=\"1 0 0 2 0 0\"/>"), .badValue, line: 3, element: "site", attribute: "xyaxes",
+        expectMJCFError(mjcfWorld("<site axisangle=\"0 0 0 30\"/>"), .badValue, line: 3, element: "site", attribute: "axisangle")
+        expectMJCFError(mjcfWorld("<site xyaxes=\"1 0 0 2 0 0\"/>"), .badValue, line: 3, element: "site", attribute: "xyaxes",
                         mentions: ["non-parallel"])
-        expectMJCFError(world("<site zaxis=\"0 0 0\"/>"), .badValue, line: 3, element: "site", attribute: "zaxis")
-        expectMJCFError(world("<body>\n<joint axis=\"0 0 0\"/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 4,
+        expectMJCFError(mjcfWorld("<site zaxis=\"0 0 0\"/>"), .badValue, line: 3, element: "site", attribute: "zaxis")
+        expectMJCFError(mjcfWorld("<body>\n<joint axis=\"0 0 0\"/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 4,
                         element: "joint", attribute: "axis", mentions: ["non-zero axis"])
-        expectMJCFError(world("<geom type=\"sphere\" size=\"1\" fromto=\"0 0 0 1 0 0\"/>"), .badValue, line: 3,
+        expectMJCFError(mjcfWorld("<geom type=\"sphere\" size=\"1\" fromto=\"0 0 0 1 0 0\"/>"), .badValue, line: 3,
                         element: "geom", attribute: "fromto", mentions: ["capsule, cylinder and box"])
-        expectMJCFError(world("<geom type=\"capsule\" size=\"1\" pos=\"1 0 0\" fromto=\"0 0 0 1 0 0\"/>"), .badValue, line: 3,
+        expectMJCFError(mjcfWorld("<geom type=\"capsule\" size=\"1\" pos=\"1 0 0\" fromto=\"0 0 0 1 0 0\"/>"), .badValue, line: 3,
                         element: "geom", attribute: "fromto", mentions: ["pos"])
-        expectMJCFError(world("<geom type=\"capsule\" size=\"1\" fromto=\"1 0 0 1 0 0\"/>"), .badValue, line: 3,
+        expectMJCFError(mjcfWorld("<geom type=\"capsule\" size=\"1\" fromto=\"1 0 0 1 0 0\"/>"), .badValue, line: 3,
                         element: "geom", attribute: "fromto", mentions: ["distinct"])
-        expectMJCFError(world("<geom type=\"capsule\" size=\"1\" fromto=\"1 0 0 1 0\"/>"), .badValue, line: 3,
+        expectMJCFError(mjcfWorld("<geom type=\"capsule\" size=\"1\" fromto=\"1 0 0 1 0\"/>"), .badValue, line: 3,
                         element: "geom", attribute: "fromto", mentions: ["expected 6 numbers, found 5"])
     }
 
@@ -223,32 +228,32 @@ struct MJCFErrorTests {
 
     @Test("unknown names: joints, classes, childclasses")
     func unknownNames() {
-        expectMJCFError(world("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
                               "<actuator>\n<motor joint=\"nope\"/>\n</actuator>"), .unknownName, line: 9,
                         element: "motor", attribute: "joint", mentions: ["no joint named \"nope\""])
-        expectMJCFError(world("<geom size=\"1\" class=\"nope\"/>"), .unknownName, line: 3, element: "geom", attribute: "class",
+        expectMJCFError(mjcfWorld("<geom size=\"1\" class=\"nope\"/>"), .unknownName, line: 3, element: "geom", attribute: "class",
                         mentions: ["no defaults class named \"nope\""])
-        expectMJCFError(world("<body childclass=\"ghost\">\n</body>"), .unknownName, line: 3, element: "body",
+        expectMJCFError(mjcfWorld("<body childclass=\"ghost\">\n</body>"), .unknownName, line: 3, element: "body",
                         attribute: "childclass")
-        expectMJCFError(world("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
                               "<actuator>\n<position joint=\"j\" class=\"x\"/>\n</actuator>"), .unknownName, line: 9,
                         element: "position", attribute: "class")
     }
 
     @Test("duplicate names within a kind")
     func duplicates() {
-        expectMJCFError(world("<body name=\"a\"/>\n<body name=\"a\"/>"), .duplicateName, line: 4, element: "body",
+        expectMJCFError(mjcfWorld("<body name=\"a\"/>\n<body name=\"a\"/>"), .duplicateName, line: 4, element: "body",
                         attribute: "name", mentions: ["repeated body name \"a\"", "line 3"])
-        expectMJCFError(world("<body name=\"world\"/>"), .duplicateName, line: 3, element: "body", attribute: "name")
-        expectMJCFError(world("<body>\n<joint name=\"j\"/>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body name=\"world\"/>"), .duplicateName, line: 3, element: "body", attribute: "name")
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"j\"/>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>"),
                         .duplicateName, line: 5, element: "joint", attribute: "name")
-        expectMJCFError(world("<geom name=\"g\" size=\"1\"/>\n<geom name=\"g\" size=\"1\"/>"), .duplicateName, line: 4,
+        expectMJCFError(mjcfWorld("<geom name=\"g\" size=\"1\"/>\n<geom name=\"g\" size=\"1\"/>"), .duplicateName, line: 4,
                         element: "geom", attribute: "name")
-        expectMJCFError(world("<site name=\"s\"/>\n<site name=\"s\"/>"), .duplicateName, line: 4, element: "site", attribute: "name")
-        expectMJCFError(world("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
+        expectMJCFError(mjcfWorld("<site name=\"s\"/>\n<site name=\"s\"/>"), .duplicateName, line: 4, element: "site", attribute: "name")
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
                               "<actuator>\n<motor name=\"m\" joint=\"j\"/>\n<motor name=\"m\" joint=\"j\"/>\n</actuator>"),
                         .duplicateName, line: 10, element: "actuator", attribute: "name")
-        expectMJCFError(world("", "<keyframe>\n<key name=\"k\"/>\n<key name=\"k\"/>\n</keyframe>"), .duplicateName, line: 7,
+        expectMJCFError(mjcfWorld("", "<keyframe>\n<key name=\"k\"/>\n<key name=\"k\"/>\n</keyframe>"), .duplicateName, line: 7,
                         element: "key", attribute: "name")
         expectMJCFError("<mujoco>\n<default>\n<default class=\"a\"/>\n<default class=\"a\"/>\n</default>\n</mujoco>",
                         .duplicateName, line: 4, element: "default", attribute: "class")
@@ -272,46 +277,46 @@ struct MJCFErrorTests {
 
     @Test("joint structure: free joints, dof count, ball order")
     func jointStructure() {
-        expectMJCFError(world("<body>\n<geom size=\"1\"/>\n<body>\n<freejoint/>\n<geom size=\"1\"/>\n</body>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<geom size=\"1\"/>\n<body>\n<freejoint/>\n<geom size=\"1\"/>\n</body>\n</body>"),
                         .invalidModel, line: 6, element: "freejoint", mentions: ["top-level body"])
-        expectMJCFError(world("<body>\n<geom size=\"1\"/>\n<body>\n<joint type=\"free\"/>\n<geom size=\"1\"/>\n</body>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<geom size=\"1\"/>\n<body>\n<joint type=\"free\"/>\n<geom size=\"1\"/>\n</body>\n</body>"),
                         .invalidModel, line: 6, element: "joint", attribute: "type", mentions: ["top-level body"])
-        expectMJCFError(world("<body>\n<freejoint/>\n<joint/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 5,
+        expectMJCFError(mjcfWorld("<body>\n<freejoint/>\n<joint/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 5,
                         element: "joint", mentions: ["at most 6 degrees of freedom", "found 7"])
-        expectMJCFError(world("<body>\n<joint type=\"ball\"/>\n<joint/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 5,
+        expectMJCFError(mjcfWorld("<body>\n<joint type=\"ball\"/>\n<joint/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 5,
                         element: "joint", mentions: ["ball joint may not be followed"])
     }
 
     @Test("limits: limited without a valid range, autolimits off")
     func limits() {
-        expectMJCFError(world("<body>\n<joint limited=\"true\"/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 4,
+        expectMJCFError(mjcfWorld("<body>\n<joint limited=\"true\"/>\n<geom size=\"1\"/>\n</body>"), .invalidModel, line: 4,
                         element: "joint", attribute: "limited", mentions: ["range[0] < range[1]"])
-        expectMJCFError(world("<body>\n<joint limited=\"true\" range=\"1 -1\"/>\n<geom size=\"1\"/>\n</body>"), .invalidModel,
+        expectMJCFError(mjcfWorld("<body>\n<joint limited=\"true\" range=\"1 -1\"/>\n<geom size=\"1\"/>\n</body>"), .invalidModel,
                         line: 4, element: "joint", attribute: "range")
         expectMJCFError("<mujoco>\n<compiler autolimits=\"false\"/>\n<worldbody>\n<body>\n<joint range=\"0 1\"/>\n<geom size=\"1\"/>\n</body>\n</worldbody>\n</mujoco>",
                         .invalidModel, line: 5, element: "joint", attribute: "range", mentions: ["autolimits is false"])
         let arm = "<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>"
-        expectMJCFError(world(arm, "<actuator>\n<motor joint=\"j\" ctrllimited=\"true\"/>\n</actuator>"), .invalidModel, line: 9,
+        expectMJCFError(mjcfWorld(arm, "<actuator>\n<motor joint=\"j\" ctrllimited=\"true\"/>\n</actuator>"), .invalidModel, line: 9,
                         element: "motor", attribute: "ctrllimited", mentions: ["needs ctrlrange", "no ctrlrange"])
-        expectMJCFError(world(arm, "<actuator>\n<motor joint=\"j\" ctrllimited=\"true\" ctrlrange=\"1 0\"/>\n</actuator>"),
+        expectMJCFError(mjcfWorld(arm, "<actuator>\n<motor joint=\"j\" ctrllimited=\"true\" ctrlrange=\"1 0\"/>\n</actuator>"),
                         .invalidModel, line: 9, element: "motor", attribute: "ctrlrange")
-        expectMJCFError(world(arm, "<actuator>\n<motor joint=\"j\" forcelimited=\"true\"/>\n</actuator>"), .invalidModel, line: 9,
+        expectMJCFError(mjcfWorld(arm, "<actuator>\n<motor joint=\"j\" forcelimited=\"true\"/>\n</actuator>"), .invalidModel, line: 9,
                         element: "motor", attribute: "forcelimited", mentions: ["forcerange"])
-        expectMJCFError("<mujoco>\n<compiler autolimits=\"false\"/>\n" + world(arm, "<actuator>\n<motor joint=\"j\" ctrlrange=\"-1 1\"/>\n</actuator>").dropFirst(9),
+        expectMJCFError("<mujoco>\n<compiler autolimits=\"false\"/>\n" + mjcfWorld(arm, "<actuator>\n<motor joint=\"j\" ctrlrange=\"-1 1\"/>\n</actuator>").dropFirst(9),
                         .invalidModel, line: 10, element: "motor", attribute: "ctrlrange", mentions: ["autolimits is false"])
         // A class's ctrllimited="true" is reported where the class wrote it.
-        expectMJCFError("<mujoco>\n<default>\n<motor ctrllimited=\"true\"/>\n</default>\n" + world(arm, "<actuator>\n<motor joint=\"j\"/>\n</actuator>").dropFirst(9),
+        expectMJCFError("<mujoco>\n<default>\n<motor ctrllimited=\"true\"/>\n</default>\n" + mjcfWorld(arm, "<actuator>\n<motor joint=\"j\"/>\n</actuator>").dropFirst(9),
                         .invalidModel, line: 3, element: "motor", attribute: "ctrllimited")
     }
 
     @Test("actuators need a hinge or slide joint")
     func actuatorTargets() {
-        expectMJCFError(world("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>", "<actuator>\n<motor/>\n</actuator>"),
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>", "<actuator>\n<motor/>\n</actuator>"),
                         .missingAttribute, line: 9, element: "motor", attribute: "joint", mentions: ["needs joint"])
-        expectMJCFError(world("<body>\n<joint name=\"b\" type=\"ball\"/>\n<geom size=\"1\"/>\n</body>",
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"b\" type=\"ball\"/>\n<geom size=\"1\"/>\n</body>",
                               "<actuator>\n<velocity joint=\"b\"/>\n</actuator>"), .badValue, line: 9, element: "velocity",
                         attribute: "joint", mentions: ["hinge or slide", "ball"])
-        expectMJCFError(world("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
+        expectMJCFError(mjcfWorld("<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>",
                               "<actuator>\n<position joint=\"j\" kv=\"-1\"/>\n</actuator>"), .badValue, line: 9,
                         element: "position", attribute: "kv", mentions: ["non-negative"])
     }
@@ -319,13 +324,13 @@ struct MJCFErrorTests {
     @Test("keyframe vectors must have nq, nv, nu entries")
     func keyframes() {
         let body = "<body>\n<joint name=\"j\"/>\n<geom size=\"1\"/>\n</body>"
-        expectMJCFError(world(body, "<keyframe>\n<key qpos=\"1 2\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
+        expectMJCFError(mjcfWorld(body, "<keyframe>\n<key qpos=\"1 2\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
                         attribute: "qpos", mentions: ["expected 1 numbers (nq", "found 2"])
-        expectMJCFError(world(body, "<keyframe>\n<key qvel=\"\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
+        expectMJCFError(mjcfWorld(body, "<keyframe>\n<key qvel=\"\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
                         attribute: "qvel", mentions: ["nv", "found 0"])
-        expectMJCFError(world(body, "<keyframe>\n<key ctrl=\"1\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
+        expectMJCFError(mjcfWorld(body, "<keyframe>\n<key ctrl=\"1\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
                         attribute: "ctrl", mentions: ["expected 0 numbers (nu"])
-        expectMJCFError(world(body, "<keyframe>\n<key time=\"x\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
+        expectMJCFError(mjcfWorld(body, "<keyframe>\n<key time=\"x\"/>\n</keyframe>"), .badValue, line: 9, element: "key",
                         attribute: "time")
     }
 
@@ -333,33 +338,33 @@ struct MJCFErrorTests {
 
     @Test("inertial element errors")
     func inertial() {
-        expectMJCFError(world("<body>\n<inertial mass=\"1\" diaginertia=\"1 1 1\"/>\n</body>"), .missingAttribute, line: 4,
+        expectMJCFError(mjcfWorld("<body>\n<inertial mass=\"1\" diaginertia=\"1 1 1\"/>\n</body>"), .missingAttribute, line: 4,
                         element: "inertial", attribute: "pos", mentions: ["requires pos"])
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\"/>\n</body>"), .missingAttribute, line: 4,
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\"/>\n</body>"), .missingAttribute, line: 4,
                         element: "inertial", attribute: "mass")
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" diaginertia=\"1 1 1\" fullinertia=\"1 1 1 0 0 0\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" diaginertia=\"1 1 1\" fullinertia=\"1 1 1 0 0 0\"/>\n</body>"),
                         .badValue, line: 4, element: "inertial", attribute: "fullinertia", mentions: ["found both"])
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" quat=\"1 0 0 0\" fullinertia=\"1 1 1 0 0 0\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" quat=\"1 0 0 0\" fullinertia=\"1 1 1 0 0 0\"/>\n</body>"),
                         .badValue, line: 4, element: "inertial", attribute: "fullinertia", mentions: ["orientation"])
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" fullinertia=\"1 1 1 2 0 0\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\" mass=\"1\" fullinertia=\"1 1 1 2 0 0\"/>\n</body>"),
                         .badValue, line: 4, element: "inertial", attribute: "fullinertia", mentions: ["positive semi-definite"])
-        expectMJCFError(world("<body>\n<inertial pos=\"0 0 0\" mass=\"1\"/>\n<inertial pos=\"0 0 0\" mass=\"1\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<inertial pos=\"0 0 0\" mass=\"1\"/>\n<inertial pos=\"0 0 0\" mass=\"1\"/>\n</body>"),
                         .badValue, line: 5, element: "inertial", mentions: ["at most one <inertial>"])
     }
 
     @Test("compile errors: massless moving bodies, A+B<C, massless multi-geom bodies, planes on moving bodies")
     func compileErrors() {
-        expectMJCFError(world("<body name=\"arm\">\n<joint/>\n</body>"), .invalidModel, line: 3, element: "body",
+        expectMJCFError(mjcfWorld("<body name=\"arm\">\n<joint/>\n</body>"), .invalidModel, line: 3, element: "body",
                         mentions: ["moving body \"arm\"", "mass 0.0"])
         // A massless link between two jointed bodies is an error even though its child has mass.
-        expectMJCFError(world("<body name=\"a\">\n<joint/>\n<body>\n<joint/>\n<geom size=\"1\"/>\n</body>\n</body>"),
+        expectMJCFError(mjcfWorld("<body name=\"a\">\n<joint/>\n<body>\n<joint/>\n<geom size=\"1\"/>\n</body>\n</body>"),
                         .invalidModel, line: 3, element: "body", mentions: ["\"a\""])
-        expectMJCFError(world("<body>\n<joint/>\n<inertial pos=\"0 0 0\" mass=\"1\" diaginertia=\"1 1 2.001\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<joint/>\n<inertial pos=\"0 0 0\" mass=\"1\" diaginertia=\"1 1 2.001\"/>\n</body>"),
                         .invalidModel, line: 5, element: "inertial", attribute: "diaginertia",
                         mentions: ["A + B ≥ C", "balanceinertia"])
-        expectMJCFError(world("<body name=\"b\">\n<geom size=\"1\" mass=\"0\"/>\n<geom size=\"1\" mass=\"0\"/>\n</body>"),
+        expectMJCFError(mjcfWorld("<body name=\"b\">\n<geom size=\"1\" mass=\"0\"/>\n<geom size=\"1\" mass=\"0\"/>\n</body>"),
                         .invalidModel, line: 3, element: "body", mentions: ["centre of mass is undefined"])
-        expectMJCFError(world("<body>\n<joint/>\n<geom size=\"1\"/>\n<body>\n<geom type=\"plane\" size=\"1 1 1\"/>\n</body>\n</body>"),
+        expectMJCFError(mjcfWorld("<body>\n<joint/>\n<geom size=\"1\"/>\n<body>\n<geom type=\"plane\" size=\"1 1 1\"/>\n</body>\n</body>"),
                         .invalidModel, line: 7, element: "geom", attribute: "type", mentions: ["plane may only belong to a static body"])
     }
 
@@ -369,5 +374,34 @@ struct MJCFErrorTests {
         #expect(e.description == "a.xml:7: <geom> attribute 'size': expected x, found y")
         let f = MJCFError(.unreadableFile, file: "b.xml", line: nil, "cannot read")
         #expect(f.description == "b.xml: cannot read")
+    }
+
+    @Test("mutated robot files never crash the loader: each loads or throws an MJCFError")
+    func mutations() throws {
+        let text = try String(contentsOf: mjcfRepositoryRoot.appendingPathComponent("Environments/robots/arm7.xml"), encoding: .utf8)
+        let bytes = Array(text.utf8)
+        let alphabet = Array("<>/=\" 0123456789.-+eE abcxyz\n".utf8)
+        var rng = RandomSource(seed: 7)
+        var loaded = 0, rejected = 0
+        for _ in 0..<400 {
+            var b = bytes
+            for _ in 0..<Int(rng.next() % 4) + 1 {
+                let i = Int(rng.next() % UInt64(b.count))
+                switch rng.next() % 3 {
+                case 0: b.remove(at: i)
+                case 1: b[i] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                default: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: i)
+                }
+            }
+            do {
+                _ = try MJCF.load(string: String(decoding: b, as: UTF8.self), name: "mutant.xml")
+                loaded += 1
+            } catch let e as MJCFError {
+                #expect(e.file == "mutant.xml" && !e.message.isEmpty)
+                rejected += 1
+            }
+        }
+        // Most single-character damage to a model is caught (comments absorb some of it).
+        #expect(rejected > 100 && loaded + rejected == 400)
     }
 }

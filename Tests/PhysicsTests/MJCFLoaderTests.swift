@@ -9,9 +9,9 @@ import TestSupport
 // MuJoCo comparison is MJCFReferenceTests. A coverage test checks that every attribute of the
 // subset appears in a MuJoCo reference model.
 
-func load(_ xml: String) throws -> Model { try MJCF.load(string: xml, name: "test.xml") }
+func loadMJCF(_ xml: String) throws -> Model { try MJCF.load(string: xml, name: "test.xml") }
 
-func isSameRotation(_ a: Quat, _ b: Quat, tol: Double = 1e-12) -> Bool {
+func isSameMJCFRotation(_ a: Quat, _ b: Quat, tol: Double = 1e-12) -> Bool {
     let d = abs(a.w * b.w + a.x * b.x + a.y * b.y + a.z * b.z)
     return abs(d - 1) <= tol
 }
@@ -20,26 +20,26 @@ func isSameRotation(_ a: Quat, _ b: Quat, tol: Double = 1e-12) -> Bool {
 struct MJCFLoaderTests {
     @Test("load(string:) and load(contentsOf:) build the same model; the model is named")
     func entryPoints() throws {
-        let url = repositoryRoot.appendingPathComponent("Environments/robots/arm3.xml")
+        let url = mjcfRepositoryRoot.appendingPathComponent("Environments/robots/arm3.xml")
         let fromFile = try MJCF.load(contentsOf: url)
         let fromString = try MJCF.load(string: String(contentsOf: url, encoding: .utf8))
         #expect(fromFile.name == "arm3" && fromString.name == "arm3")
         #expect(fromFile.qpos0 == fromString.qpos0 && fromFile.bodies.map(\.inertia) == fromString.bodies.map(\.inertia))
-        #expect(try load("<mujoco/>").name == "MuJoCo Model")
-        let empty = try load("<mujoco/>")
+        #expect(try loadMJCF("<mujoco/>").name == "MuJoCo Model")
+        let empty = try loadMJCF("<mujoco/>")
         #expect(empty.bodies.count == 1 && empty.nq == 0 && empty.nv == 0 && empty.nu == 0)
     }
 
     @Test("euler: intrinsic xyz is q_x·q_y·q_z; extrinsic XYZ(a,b,c) equals intrinsic zyx(c,b,a)")
     func euler() throws {
         let (a, b, c) = (0.3, -1.2, 2.5)
-        let xyz = try load("<mujoco><compiler angle=\"radian\"/><worldbody><body euler=\"\(a) \(b) \(c)\"/></worldbody></mujoco>")
+        let xyz = try loadMJCF("<mujoco><compiler angle=\"radian\"/><worldbody><body euler=\"\(a) \(b) \(c)\"/></worldbody></mujoco>")
         let product = Quat(axis: .unitX, angle: a) * Quat(axis: .unitY, angle: b) * Quat(axis: .unitZ, angle: c)
-        #expect(isSameRotation(xyz.bodies[1].quat, product))
-        let extrinsic = try load("<mujoco><compiler angle=\"radian\" eulerseq=\"XYZ\"/><worldbody><body euler=\"\(a) \(b) \(c)\"/></worldbody></mujoco>")
-        let intrinsic = try load("<mujoco><compiler angle=\"radian\" eulerseq=\"zyx\"/><worldbody><body euler=\"\(c) \(b) \(a)\"/></worldbody></mujoco>")
-        #expect(isSameRotation(extrinsic.bodies[1].quat, intrinsic.bodies[1].quat))
-        #expect(!isSameRotation(extrinsic.bodies[1].quat, xyz.bodies[1].quat, tol: 1e-3))
+        #expect(isSameMJCFRotation(xyz.bodies[1].quat, product))
+        let extrinsic = try loadMJCF("<mujoco><compiler angle=\"radian\" eulerseq=\"XYZ\"/><worldbody><body euler=\"\(a) \(b) \(c)\"/></worldbody></mujoco>")
+        let intrinsic = try loadMJCF("<mujoco><compiler angle=\"radian\" eulerseq=\"zyx\"/><worldbody><body euler=\"\(c) \(b) \(a)\"/></worldbody></mujoco>")
+        #expect(isSameMJCFRotation(extrinsic.bodies[1].quat, intrinsic.bodies[1].quat))
+        #expect(!isSameMJCFRotation(extrinsic.bodies[1].quat, xyz.bodies[1].quat, tol: 1e-3))
     }
 
     @Test("degrees by default: angles convert, slide values and keyframes do not")
@@ -51,23 +51,23 @@ struct MJCFLoaderTests {
           <geom size="0.1" axisangle="0 0 1 180"/>
         </body></worldbody><keyframe><key qpos="90 90"/></keyframe>
         """.replacingOccurrences(of: " axisangle_placeholder", with: "")
-        let deg = try load("<mujoco>\(body)</mujoco>")
+        let deg = try loadMJCF("<mujoco>\(body)</mujoco>")
         let d2r = Double.pi / 180
-        #expect(isSameRotation(deg.bodies[1].quat, Quat(axis: .unitX, angle: Double.pi / 2)))
-        #expect(isSameRotation(deg.geoms[0].quat, Quat(axis: .unitZ, angle: Double.pi)))
+        #expect(isSameMJCFRotation(deg.bodies[1].quat, Quat(axis: .unitX, angle: Double.pi / 2)))
+        #expect(isSameMJCFRotation(deg.geoms[0].quat, Quat(axis: .unitZ, angle: Double.pi)))
         let h = deg.joints[0], s = deg.joints[1]
         #expect(isClose(h.range.0, -90 * d2r, rtol: 1e-15) && isClose(h.range.1, 45 * d2r, rtol: 1e-15))
         #expect(isClose(h.ref, 30 * d2r, rtol: 1e-15) && isClose(h.springref, 60 * d2r, rtol: 1e-15))
         #expect(s.range == (-90, 45) && s.ref == 30 && s.springref == 60)
         #expect(isClose(deg.qpos0[0], 30 * d2r, rtol: 1e-15) && deg.qpos0[1] == 30)
         #expect(deg.keyframes[0].qpos == [90, 90])
-        let rad = try load("<mujoco><compiler angle=\"radian\"/>\(body)</mujoco>")
+        let rad = try loadMJCF("<mujoco><compiler angle=\"radian\"/>\(body)</mujoco>")
         #expect(rad.joints[0].range == (-90, 45) && rad.joints[0].ref == 30)
     }
 
     @Test("xyaxes, zaxis, axisangle and quat give the frames they describe")
     func frames() throws {
-        let m = try load("""
+        let m = try loadMJCF("""
         <mujoco><compiler angle="radian"/><worldbody>
           <site xyaxes="2 0 0 1 3 0"/>
           <site zaxis="1 2 2"/>
@@ -79,7 +79,7 @@ struct MJCFLoaderTests {
         let r = m.sites[0].quat.matrix
         #expect(isClose(r.column0, .unitX, atol: 1e-15) && isClose(r.column1, .unitY, atol: 1e-15))
         #expect(isClose(m.sites[1].quat.rotate(.unitZ), Vec3(1, 2, 2) / 3, atol: 1e-15))
-        #expect(isSameRotation(m.sites[2].quat, Quat(0, 1, 0, 0)))
+        #expect(isSameMJCFRotation(m.sites[2].quat, Quat(0, 1, 0, 0)))
         let axis = Vec3(1, 1, 1).normalized()
         #expect(isClose(m.sites[3].quat.rotate(axis), axis, atol: 1e-15))
         #expect(isClose(m.sites[3].quat.w, cos(1.0), rtol: 1e-14))
@@ -88,7 +88,7 @@ struct MJCFLoaderTests {
 
     @Test("fromto: midpoint, half-length, and +z along p1 − p2 (MuJoCo 3.3)")
     func fromto() throws {
-        let m = try load("""
+        let m = try loadMJCF("""
         <mujoco><worldbody>
           <geom type="capsule" size="0.05" fromto="0 0 0 0.3 0.4 0"/>
           <geom type="cylinder" size="0.02 9" fromto="1 1 1 1 1 3"/>
@@ -104,7 +104,7 @@ struct MJCFLoaderTests {
 
     @Test("defaults: nested classes inherit then override; childclass reaches nested bodies; own values win")
     func defaults() throws {
-        let m = try load("""
+        let m = try loadMJCF("""
         <mujoco><default>
           <joint damping="1" armature="0.5"/>
           <geom friction="0.7" size="0.1"/>
@@ -128,11 +128,20 @@ struct MJCFLoaderTests {
         #expect(m.geoms[0].friction == Vec3(0.2, 0.01, 0.0001))
         #expect(m.geoms[1].friction == Vec3(0.7, 0.005, 0.0001))
         #expect(m.sites[0].size == Vec3(0.005, 0.005, 0.005))
+        // Class main exists without any <default>.
+        let bare = try loadMJCF("<mujoco><worldbody><body childclass=\"main\"><geom class=\"main\" size=\"1\"/></body></worldbody></mujoco>")
+        #expect(bare.geoms[0].size.x == 1)
+    }
+
+    @Test("an XML declaration and comments are accepted")
+    func prolog() throws {
+        let m = try loadMJCF("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- a comment -->\n<mujoco model=\"p\"><!-- inside --><worldbody/></mujoco>")
+        #expect(m.name == "p")
     }
 
     @Test("autolimits: a range with lo < hi limits the joint; 0 0 or an explicit false does not")
     func autolimits() throws {
-        let m = try load("""
+        let m = try loadMJCF("""
         <mujoco><worldbody><body><geom size="1"/>
           <joint range="-1 1"/><joint range="0 0" type="slide"/><joint range="-1 1" limited="false" type="slide"/>
         </body></worldbody></mujoco>
@@ -142,7 +151,7 @@ struct MJCFLoaderTests {
 
     @Test("actuators: motor, position and velocity parameters; a class's velocity kv feeds a position's kp")
     func actuators() throws {
-        let m = try load("""
+        let m = try loadMJCF("""
         <mujoco><default><default class="v"><velocity kv="8"/></default></default>
         <worldbody><body><joint name="j"/><geom size="1"/></body></worldbody>
         <actuator>
@@ -164,7 +173,7 @@ struct MJCFLoaderTests {
 
     @Test("keyframes: omitted fields are qpos0 and zeros; quaternions are normalized")
     func keyframes() throws {
-        let m = try load("""
+        let m = try loadMJCF("""
         <mujoco><worldbody><body pos="0 0 1"><freejoint/><geom size="1"/></body>
           <body><joint name="h" ref="10"/><geom size="1"/></body></worldbody>
         <actuator><motor joint="h"/></actuator>
@@ -178,11 +187,11 @@ struct MJCFLoaderTests {
 
     @Test("options: MuJoCo's defaults, and every field settable")
     func options() throws {
-        let d = try load("<mujoco/>").options
+        let d = try loadMJCF("<mujoco/>").options
         #expect(d == Options())
         #expect(d.timestep == 0.002 && d.gravity == Vec3(0, 0, -9.81) && d.integrator == .euler && d.cone == .pyramidal)
         #expect(d.iterations == 100 && d.tolerance == 1e-8 && d.impratio == 1)
-        let o = try load("""
+        let o = try loadMJCF("""
         <mujoco><option timestep="0.01" gravity="0 0 -1" integrator="RK4" cone="elliptic" iterations="7" tolerance="0.5" impratio="3"/></mujoco>
         """).options
         #expect(o.timestep == 0.01 && o.gravity == Vec3(0, 0, -1) && o.integrator == .rk4 && o.cone == .elliptic)
@@ -192,7 +201,7 @@ struct MJCFLoaderTests {
     @Test("inertiafromgeom: auto prefers <inertial>, true prefers geoms, false ignores geoms")
     func inertiaFromGeom() throws {
         func body(_ setting: String) throws -> Body {
-            try load("""
+            try loadMJCF("""
             <mujoco><compiler inertiafromgeom="\(setting)"/><worldbody><body><joint/>
               <inertial pos="0 0 0" mass="3" diaginertia="1 1 1"/><geom size="0.1"/>
             </body></worldbody></mujoco>
@@ -202,7 +211,7 @@ struct MJCFLoaderTests {
         #expect(try body("auto").mass == 3)
         #expect(isClose(try body("true").mass, sphereMass, rtol: 1e-15))
         #expect(try body("false").mass == 3)
-        let balanced = try load("""
+        let balanced = try loadMJCF("""
         <mujoco><compiler balanceinertia="true"/><worldbody><body><joint/>
           <inertial pos="0 0 0" mass="1" diaginertia="1 1 4"/></body></worldbody></mujoco>
         """)
@@ -211,7 +220,7 @@ struct MJCFLoaderTests {
 
     @Test("arm7 has the brief's structure: 9 dofs, Panda torque limits, fingers 0–0.04 m, grip sites, home key")
     func arm7() throws {
-        let m = try MJCF.load(contentsOf: repositoryRoot.appendingPathComponent("Environments/robots/arm7.xml"))
+        let m = try MJCF.load(contentsOf: mjcfRepositoryRoot.appendingPathComponent("Environments/robots/arm7.xml"))
         #expect(m.nq == 9 && m.nv == 9 && m.nu == 9)
         #expect(m.actuators.prefix(7).map(\.forcerange.1) == [87, 87, 87, 87, 12, 12, 12])
         #expect(m.actuators.allSatisfy { $0.ctrllimited && $0.forcelimited && $0.kind == .motor })
@@ -241,7 +250,7 @@ struct MJCFLoaderTests {
         }
         let sources = try FileManager.default.contentsOfDirectory(atPath: mjcfFixtures.path).filter { $0.hasSuffix(".xml") }
             .map { mjcfFixtures.appendingPathComponent($0) }
-            + ["arm7", "arm3"].map { repositoryRoot.appendingPathComponent("Environments/robots/\($0).xml") }
+            + ["arm7", "arm3"].map { mjcfRepositoryRoot.appendingPathComponent("Environments/robots/\($0).xml") }
         for url in sources {
             visit(try XMLTree.parse(String(contentsOf: url, encoding: .utf8), file: url.path), inDefault: false)
         }

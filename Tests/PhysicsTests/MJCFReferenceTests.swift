@@ -11,12 +11,12 @@ import TestSupport
 // to max(1, |reference|)); integers and names exactly. Principal-axis quaternions (iquat) are
 // compared up to sign, since q and −q are the same rotation; all other quaternions exactly.
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let mjcfRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-let mjcfFixtures = repositoryRoot.appendingPathComponent("Tests/PhysicsTests/Fixtures/mjcf")
+let mjcfFixtures = mjcfRepositoryRoot.appendingPathComponent("Tests/PhysicsTests/Fixtures/mjcf")
 
 /// What MuJoCo 3.3.0 compiled (fields named as in mjModel).
-struct MuJoCoReference: Decodable {
+struct MuJoCoModelReference: Decodable {
     let source: String
     let nq, nv, nu, nbody, njnt, ngeom, nsite, nkey: Int
     let qpos0, qpos_spring: [Double]
@@ -51,12 +51,12 @@ struct MuJoCoReference: Decodable {
 }
 
 /// Collects every disagreement, so a failure shows them all.
-struct Comparison {
+struct MJCFComparison {
     var mismatches: [String] = []
     static let tolerance = 1e-12
 
     mutating func same(_ what: String, _ a: Double, _ b: Double) {
-        if !(abs(a - b) <= Comparison.tolerance * max(1, abs(b))) { mismatches.append("\(what): MetaRL \(a), MuJoCo \(b)") }
+        if !(abs(a - b) <= MJCFComparison.tolerance * max(1, abs(b))) { mismatches.append("\(what): MetaRL \(a), MuJoCo \(b)") }
     }
     mutating func same(_ what: String, _ a: [Double], _ b: [Double]) {
         guard a.count == b.count else { mismatches.append("\(what): length \(a.count) vs MuJoCo \(b.count)"); return }
@@ -67,14 +67,14 @@ struct Comparison {
     }
     /// Quaternions as rotations: q and −q agree.
     mutating func sameRotation(_ what: String, _ a: Quat, _ b: [Double]) {
-        let plus = zip(a.array, b).allSatisfy { abs($0 - $1) <= Comparison.tolerance }
-        let minus = zip(a.array, b).allSatisfy { abs($0 + $1) <= Comparison.tolerance }
+        let plus = zip(a.array, b).allSatisfy { abs($0 - $1) <= MJCFComparison.tolerance }
+        let minus = zip(a.array, b).allSatisfy { abs($0 + $1) <= MJCFComparison.tolerance }
         if !(plus || minus) { mismatches.append("\(what): MetaRL \(a), MuJoCo \(b) (up to sign)") }
     }
 }
 
-func compare(_ m: Model, with r: MuJoCoReference) -> [String] {
-    var c = Comparison()
+func compareWithMuJoCo(_ m: Model, with r: MuJoCoModelReference) -> [String] {
+    var c = MJCFComparison()
     c.same("nq", m.nq, r.nq); c.same("nv", m.nv, r.nv); c.same("nu", m.nu, r.nu)
     c.same("nbody", m.bodies.count, r.nbody); c.same("njnt", m.joints.count, r.njnt)
     c.same("ngeom", m.geoms.count, r.ngeom); c.same("nsite", m.sites.count, r.nsite)
@@ -185,7 +185,7 @@ func compare(_ m: Model, with r: MuJoCoReference) -> [String] {
     return c.mismatches
 }
 
-func referenceNames() -> [String] {
+func mjcfReferenceNames() -> [String] {
     let files = (try? FileManager.default.contentsOfDirectory(atPath: mjcfFixtures.path)) ?? []
     return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
 }
@@ -195,19 +195,19 @@ struct MJCFReferenceTests {
     @Test("the reference set covers the subset and the robots")
     func coverage() {
         // Guards against a fixture folder that silently went missing.
-        let names = Set(referenceNames())
+        let names = Set(mjcfReferenceNames())
         for expected in ["defaults", "orientation", "euler_zyx", "euler_extrinsic", "euler_mixed", "inertia", "joints",
                          "radian", "inertiafromgeom_false", "group_range", "arm7", "arm3"] {
             #expect(names.contains(expected), "missing fixture \(expected).json")
         }
     }
 
-    @Test("compiled model equals MuJoCo's", arguments: referenceNames())
+    @Test("compiled model equals MuJoCo's", arguments: mjcfReferenceNames())
     func matchesMuJoCo(_ name: String) throws {
         let data = try Data(contentsOf: mjcfFixtures.appendingPathComponent("\(name).json"))
-        let reference = try JSONDecoder().decode(MuJoCoReference.self, from: data)
-        let model = try MJCF.load(contentsOf: repositoryRoot.appendingPathComponent(reference.source))
-        let mismatches = compare(model, with: reference)
+        let reference = try JSONDecoder().decode(MuJoCoModelReference.self, from: data)
+        let model = try MJCF.load(contentsOf: mjcfRepositoryRoot.appendingPathComponent(reference.source))
+        let mismatches = compareWithMuJoCo(model, with: reference)
         #expect(mismatches.isEmpty, Comment(rawValue: "\(mismatches.count) mismatches:\n" + mismatches.prefix(30).joined(separator: "\n")))
     }
 }

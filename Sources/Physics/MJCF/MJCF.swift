@@ -101,7 +101,11 @@ final class MJCFCompiler {
     var actuatorNodes: [XMLNode] = []
     var keyNodes: [XMLNode] = []
 
-    init(file: String) { self.file = file }
+    init(file: String) {
+        self.file = file
+        // Class main exists even without a <default> element.
+        classes["main"] = main
+    }
 
     // MARK: Errors and structure checks
 
@@ -205,7 +209,8 @@ final class MJCFCompiler {
         balanceInertia = try a.bool("balanceinertia", balanceInertia)
         if let v = a.value("inertiagrouprange") {
             let xs = try Parse.reals(v, file: file, count: 2...2)
-            guard xs.allSatisfy({ $0 == $0.rounded() }) else {
+            // Group numbers are small integers; the bound keeps Int(_:) from trapping.
+            guard xs.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e9 }) else {
                 throw a.error(.badValue, v, "expected two integers, found \"\(v.text)\"")
             }
             inertiaGroupRange = (Int(xs[0]), Int(xs[1]))
@@ -241,7 +246,6 @@ final class MJCFCompiler {
             throw error(.badValue, node, attribute: "class",
                         "the top-level <default> is class \"main\"; expected no class or class=\"main\", found \"\(c.value)\"")
         }
-        classes["main"] = main
         try fillDefault(node, into: main)
     }
 

@@ -270,6 +270,10 @@ extension MJCFCompiler {
         if let r = try a.pair("solref") { solver.ref0 = r.0; solver.ref1 = r.1 }
         solver.imp = try a.overlay("solimp", base: solver.imp)
         let rgba = try a.vector("rgba", count: 4) ?? [0.5, 0.5, 0.5, 1]
+        // Collision bitmasks are 32 bits wide.
+        for name in ["contype", "conaffinity"] where try a.int(name, 1) > Int(UInt32.max) {
+            throw a.error(.badValue, a.value(name)!, "expected a 32-bit mask (0 to \(UInt32.max)), found \(a.value(name)!.text)")
+        }
         let group = try a.int("group", 0)
         let geom = Geom(name: a.string("name") ?? "", type: type, body: body, size: size, pos: pos, quat: quat,
                         friction: Vec3(f[0], f[1], f[2]), contype: UInt32(try a.int("contype", 1)),
@@ -299,8 +303,9 @@ extension MJCFCompiler {
         let a = Attributes(file: file, node: node, chain: cls.lineage.map(\.site))
         // MuJoCo's default site size is 0.005 in every slot.
         let s = try a.overlay("size", base: [0.005, 0.005, 0.005])
-        if let i = s.firstIndex(where: { $0 <= 0 }), i == 0 {
-            throw a.error(.badValue, a.value("size")!, "expected size[0] > 0, found \(s[0])")
+        // Only reachable with a written size (the defaults are positive).
+        if let v = a.value("size"), !(s[0] > 0) || s.contains(where: { $0 < 0 }) {
+            throw a.error(.badValue, v, "expected size[0] > 0 and no negative sizes, found \(v.text)")
         }
         siteLines[body].append(node.line)
         sitesOf[body].append(Site(name: a.string("name") ?? "", body: body, pos: try a.vec3("pos", .zero),
