@@ -2,12 +2,13 @@ import Numerics
 
 /// The model's numbers that the step loop reads, flattened into plain arrays (structure of
 /// arrays). `Body`, `Joint` and `Actuator` carry names and nested arrays; copying one in a hot
-/// loop costs reference counting, so the stages read these instead. Built once per `Data`;
-/// shared (copy-on-write, never written) by copies of that `Data`.
+/// loop costs reference counting, so the stages read these instead. A class, so that taking
+/// it into a local costs one retain rather than one per array. Built once per `Data`;
+/// immutable, so copies of that `Data` share it safely.
 ///
 /// Orientations and axes are normalized here, as MuJoCo's compiler does, so a Swift-built model
 /// with a slightly non-unit quaternion or axis behaves like the same MJCF in MuJoCo.
-struct Layout: Sendable {
+final class Layout: Sendable {
     // Bodies (nbody).
     let bodyParent: [Int]
     let bodyRoot: [Int]
