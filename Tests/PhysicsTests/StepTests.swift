@@ -125,4 +125,13 @@ struct StepTests {
         #expect(isClose(a.siteXpos[0], b.siteXpos[0], atol: 1e-12))
         #expect(maxAbsDifference([a.siteXmat[0].m00, a.siteXmat[0].m12], [b.siteXmat[0].m00, b.siteXmat[0].m12]) < 1e-12)
     }
+
+    @Test("stepping a Data made for another model stops with a precondition failure")
+    func mismatchedData() async {
+        await #expect(processExitsWith: .failure) {
+            let a = FixtureModels.arm3(), b = FixtureModels.freebody()
+            var d = Data(a)
+            step(b, &d)
+        }
+    }
 }
