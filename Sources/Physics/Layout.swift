@@ -109,6 +109,11 @@ final class Layout: Sendable {
         siteQuat = m.sites.map { $0.quat.normalized() }
 
         let a = m.actuators
+        for act in a {
+            // Joint transmission acts on one scalar coordinate; ball/free would need a 6-D gear.
+            precondition(j[act.joint].type == .hinge || j[act.joint].type == .slide,
+                         "actuator \(act.name): joint transmission needs a hinge or slide joint")
+        }
         actuatorQposAdr = a.map { j[$0.joint].qposAdr }
         actuatorDofAdr = a.map { j[$0.joint].dofAdr }
         actuatorGear = a.map(\.gear)

@@ -161,6 +161,8 @@ enum FixtureModels {
                  inertia: Vec3(0.003, 0.0025, 0.0015)),
             Body(name: "rail", parent: 0, pos: Vec3(0.5, -0.3, 0.6), quat: q(0.9, 0.3, 0, 0.2),
                  ipos: Vec3(0.02, 0.01, -0.1), mass: 1.2, inertia: Vec3(0.012, 0.01, 0.005)),
+            Body(name: "weight", parent: 4, pos: Vec3(0.1, 0, -0.15), quat: q(0.8, 0.2, 0.4, 0.1),
+                 ipos: Vec3(0.01, 0.02, 0), iquat: q(0.9, 0, 0.1, 0.3), mass: 0.4, inertia: Vec3(0.002, 0.0015, 0.001)),
         ]
         let joints = [
             Joint(name: "base", type: .free, body: 1),
@@ -181,8 +183,10 @@ enum FixtureModels {
                  quat: Quat(half, 0, -half, 0), contype: 0, conaffinity: 0),
             Geom(name: "wrist", type: .sphere, body: 3, size: Vec3(0.03, 0, 0), contype: 0, conaffinity: 0),
             Geom(name: "rail", type: .cylinder, body: 4, size: Vec3(0.03, 0.1, 0), contype: 0, conaffinity: 0),
+            Geom(name: "weight", type: .box, body: 5, size: Vec3(0.02, 0.02, 0.02), contype: 0, conaffinity: 0),
         ]
-        let sites = [Site(name: "tool", body: 3, pos: Vec3(0.02, 0.01, -0.06), quat: q(0.9, 0, 0.3, 0.2))]
+        let sites = [Site(name: "tool", body: 3, pos: Vec3(0.02, 0.01, -0.06), quat: q(0.9, 0, 0.3, 0.2)),
+                     Site(name: "weight", body: 5, pos: Vec3(0.02, 0, 0.01))]
         var motor = Actuator.motor(name: "track_motor", joint: 5, gear: 3)
         motor.ctrllimited = true; motor.ctrlrange = (-2, 2)
         let key = Keyframe(name: "start",
