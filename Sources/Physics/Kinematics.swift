@@ -45,7 +45,7 @@ public func kinematics(_ m: Model, _ d: inout Data) {
                 d.xaxis[j] = q.rotate(axis)
                 let angle = d.qpos[a] - m.qpos0[a]
                 if angle != 0 {
-                    // The model's axis is unit already (Joint.axis contract).
+                    // Layout.jointAxis is unit.
                     let s = sin(0.5 * angle)
                     q = q * Quat(cos(0.5 * angle), axis.x * s, axis.y * s, axis.z * s)
                 }
@@ -65,14 +65,14 @@ public func kinematics(_ m: Model, _ d: inout Data) {
         d.xipos[b] = x + r * L.bodyIpos[b]
         d.ximat[b] = (q * L.bodyIquat[b]).matrix
     }
-    for g in 0..<m.geoms.count {
-        let b = m.geoms[g].body
-        d.geomXpos[g] = d.xpos[b] + d.xmat[b] * m.geoms[g].pos
-        d.geomXmat[g] = (d.xquat[b] * m.geoms[g].quat).matrix
+    for g in 0..<L.geomBody.count {
+        let b = L.geomBody[g]
+        d.geomXpos[g] = d.xpos[b] + d.xmat[b] * L.geomPos[g]
+        d.geomXmat[g] = (d.xquat[b] * L.geomQuat[g]).matrix
     }
-    for s in 0..<m.sites.count {
-        let b = m.sites[s].body
-        d.siteXpos[s] = d.xpos[b] + d.xmat[b] * m.sites[s].pos
-        d.siteXmat[s] = (d.xquat[b] * m.sites[s].quat).matrix
+    for s in 0..<L.siteBody.count {
+        let b = L.siteBody[s]
+        d.siteXpos[s] = d.xpos[b] + d.xmat[b] * L.sitePos[s]
+        d.siteXmat[s] = (d.xquat[b] * L.siteQuat[s]).matrix
     }
 }

@@ -2,9 +2,13 @@ import Numerics
 
 /// The model's numbers that the step loop reads, flattened into plain arrays (structure of
 /// arrays). `Body`, `Joint` and `Actuator` carry names and nested arrays; copying one in a hot
-/// loop costs reference counting, so the stages read these instead. Built once per `Data`;
-/// shared (copy-on-write, never written) by copies of that `Data`.
-struct Layout: Sendable {
+/// loop costs reference counting, so the stages read these instead. A class, so that taking
+/// it into a local costs one retain rather than one per array. Built once per `Data`;
+/// immutable, so copies of that `Data` share it safely.
+///
+/// Orientations and axes are normalized here, as MuJoCo's compiler does, so a Swift-built model
+/// with a slightly non-unit quaternion or axis behaves like the same MJCF in MuJoCo.
+final class Layout: Sendable {
     // Bodies (nbody).
     let bodyParent: [Int]
     let bodyRoot: [Int]
@@ -41,6 +45,14 @@ struct Layout: Sendable {
     /// Whether any dof has damping (Euler then integrates damping implicitly).
     let hasDamping: Bool
 
+    // Geoms and sites: the frame on their body.
+    let geomBody: [Int]
+    let geomPos: [Vec3]
+    let geomQuat: [Quat]
+    let siteBody: [Int]
+    let sitePos: [Vec3]
+    let siteQuat: [Quat]
+
     // Actuators (nu): joint transmission resolved to addresses.
     let actuatorQposAdr: [Int]
     let actuatorDofAdr: [Int]
@@ -61,9 +73,9 @@ struct Layout: Sendable {
         bodyDofAdr = b.map(\.dofAdr)
         bodyDofNum = b.map(\.dofNum)
         bodyPos = b.map(\.pos)
-        bodyQuat = b.map(\.quat)
+        bodyQuat = b.map { $0.quat.normalized() }
         bodyIpos = b.map(\.ipos)
-        bodyIquat = b.map(\.iquat)
+        bodyIquat = b.map { $0.iquat.normalized() }
         bodyMass = b.map(\.mass)
         bodyInertia = b.map(\.inertia)
         var last = Array(repeating: -1, count: b.count)
@@ -78,7 +90,8 @@ struct Layout: Sendable {
         jointQposAdr = j.map(\.qposAdr)
         jointDofAdr = j.map(\.dofAdr)
         jointPos = j.map(\.pos)
-        jointAxis = j.map(\.axis)
+        // A zero axis has no direction; z stands in (MuJoCo rejects it at compile time).
+        jointAxis = j.map { $0.axis.normalized(epsilon: 1e-14, fallback: .unitZ) }
         jointStiffness = j.map(\.stiffness)
         springJoints = j.indices.filter { j[$0].stiffness != 0 }
 
@@ -88,7 +101,19 @@ struct Layout: Sendable {
         dofDamping = m.dofs.map(\.damping)
         hasDamping = m.dofs.contains { $0.damping > 0 }
 
+        geomBody = m.geoms.map(\.body)
+        geomPos = m.geoms.map(\.pos)
+        geomQuat = m.geoms.map { $0.quat.normalized() }
+        siteBody = m.sites.map(\.body)
+        sitePos = m.sites.map(\.pos)
+        siteQuat = m.sites.map { $0.quat.normalized() }
+
         let a = m.actuators
+        for act in a {
+            // Joint transmission acts on one scalar coordinate; ball/free would need a 6-D gear.
+            precondition(j[act.joint].type == .hinge || j[act.joint].type == .slide,
+                         "actuator \(act.name): joint transmission needs a hinge or slide joint")
+        }
         actuatorQposAdr = a.map { j[$0.joint].qposAdr }
         actuatorDofAdr = a.map { j[$0.joint].dofAdr }
         actuatorGear = a.map(\.gear)

@@ -13,6 +13,7 @@ public let blowUpBound = 1e10
 /// velocity and controls (MuJoCo's behaviour), so the simulation never carries NaNs forward; the
 /// step then proceeds from the reset state. Never traps.
 public func step(_ m: Model, _ d: inout Data) {
+    checkShapes(m, d)
     checkPositions(m, &d)
     checkVelocities(m, &d)
     forward(m, &d)

@@ -144,7 +144,7 @@ struct AnalyticTests {
     }
 
     @Test("M is symmetric positive definite and M·qacc reproduces the force on every fixture",
-          arguments: ["arm3", "ballchain", "freebody", "slider"])
+          arguments: ["arm3", "ballchain", "freebody", "slider", "mixed"])
     func massMatrixProperties(name: String) {
         let m = FixtureModels.named(name, .euler)
         var d = Data(m)

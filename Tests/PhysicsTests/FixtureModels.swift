@@ -148,6 +148,63 @@ enum FixtureModels {
                      actuators: [servo], keyframes: [key])
     }
 
+    /// mixed.xml
+    static func mixed(_ integrator: Integrator = .euler) -> Model {
+        let bodies = [
+            Body(name: "world", parent: -1),
+            Body(name: "base", parent: 0, pos: Vec3(0, 0, 1), quat: q(0.9, 0.1, 0.2, -0.1),
+                 ipos: Vec3(0.02, -0.01, 0.03), iquat: q(0.8, 0.2, 0.1, 0.3), mass: 3, inertia: Vec3(0.05, 0.04, 0.03)),
+            Body(name: "yoke", parent: 1, pos: Vec3(0.1, 0.05, -0.1), quat: q(0.9, 0, 0.3, 0.1),
+                 ipos: Vec3(0.05, 0, -0.02), iquat: q(0.9, 0.1, 0, 0.2), mass: 0.9, inertia: Vec3(0.008, 0.007, 0.004)),
+            Body(name: "wrist", parent: 2, pos: Vec3(0.12, 0, 0), quat: q(0.95, 0.2, 0.1, 0),
+                 ipos: Vec3(0, 0.02, -0.04), iquat: q(0.7, 0.3, 0.2, 0.1), mass: 0.5,
+                 inertia: Vec3(0.003, 0.0025, 0.0015)),
+            Body(name: "rail", parent: 0, pos: Vec3(0.5, -0.3, 0.6), quat: q(0.9, 0.3, 0, 0.2),
+                 ipos: Vec3(0.02, 0.01, -0.1), mass: 1.2, inertia: Vec3(0.012, 0.01, 0.005)),
+            Body(name: "weight", parent: 4, pos: Vec3(0.1, 0, -0.15), quat: q(0.8, 0.2, 0.4, 0.1),
+                 ipos: Vec3(0.01, 0.02, 0), iquat: q(0.9, 0, 0.1, 0.3), mass: 0.4, inertia: Vec3(0.002, 0.0015, 0.001)),
+        ]
+        let joints = [
+            Joint(name: "base", type: .free, body: 1),
+            Joint(name: "yaw", type: .hinge, body: 2, pos: Vec3(0, 0, 0.02), axis: axis(0, 0.1, 1), damping: 0.05,
+                  armature: 0.01),
+            Joint(name: "pitch", type: .hinge, body: 2, pos: Vec3(0.03, 0, 0), axis: axis(0, 1, 0.2), springref: 0.2,
+                  stiffness: 1.5, damping: 0.08),
+            Joint(name: "ball", type: .ball, body: 3, pos: Vec3(0.01, 0, 0.01), damping: 0.01),
+            Joint(name: "extend", type: .slide, body: 3, axis: axis(0.1, 0.2, 1), stiffness: 8, damping: 0.2),
+            Joint(name: "track", type: .slide, body: 4, axis: axis(1, 0, 0.3), damping: 0.3, armature: 0.02),
+            Joint(name: "arm", type: .hinge, body: 4, pos: Vec3(0, 0.02, 0.03), axis: axis(0.2, 1, 0), damping: 0.1),
+        ]
+        // fromto "0 0 0 0.1 0 0": centre at the midpoint, +z from the 2nd point to the 1st (−x).
+        let half = 0.5.squareRoot()
+        let geoms = [
+            Geom(name: "base", type: .box, body: 1, size: Vec3(0.1, 0.1, 0.05), contype: 0, conaffinity: 0),
+            Geom(name: "yoke", type: .capsule, body: 2, size: Vec3(0.02, 0.05, 0), pos: Vec3(0.05, 0, 0),
+                 quat: Quat(half, 0, -half, 0), contype: 0, conaffinity: 0),
+            Geom(name: "wrist", type: .sphere, body: 3, size: Vec3(0.03, 0, 0), contype: 0, conaffinity: 0),
+            Geom(name: "rail", type: .cylinder, body: 4, size: Vec3(0.03, 0.1, 0), contype: 0, conaffinity: 0),
+            Geom(name: "weight", type: .box, body: 5, size: Vec3(0.02, 0.02, 0.02), contype: 0, conaffinity: 0),
+        ]
+        let sites = [Site(name: "tool", body: 3, pos: Vec3(0.02, 0.01, -0.06), quat: q(0.9, 0, 0.3, 0.2)),
+                     Site(name: "weight", body: 5, pos: Vec3(0.02, 0, 0.01))]
+        var motor = Actuator.motor(name: "track_motor", joint: 5, gear: 3)
+        motor.ctrllimited = true; motor.ctrlrange = (-2, 2)
+        let key = Keyframe(name: "start",
+                           qpos: [0, 0, 1] + q(0.9, 0.1, 0.2, -0.1).array + [0.3, -0.2] + q(0.95, 0.1, -0.2, 0.2).array
+                               + [0.03, 0.1, 0.4],
+                           qvel: [0.2, -0.1, 0.5, 1, -2, 0.5, 1.5, -1, 0.5, 1, -1, 0.3, 0.4, -1], ctrl: [0.3, 2.5])
+        return Model(options: options(integrator), bodies: bodies, joints: joints, geoms: geoms, sites: sites,
+                     actuators: [.position(name: "pitch_servo", joint: 2, kp: 5, kv: 0.2), motor], keyframes: [key])
+    }
+
+    /// Constant applied forces the generator sets after the reset (see APPLIED there).
+    static func applyForces(_ name: String, _ d: inout Physics.Data) {
+        guard name == "mixed" else { return }
+        d.qfrcApplied = [0, 0, 0, 0, 0, 0, 0.1, -0.05, 0, 0, 0, 0, 0.2, 0]
+        d.xfrcApplied[2] = Wrench(force: Vec3(0.5, -0.3, 1.0), torque: Vec3(0.02, 0.01, -0.03))
+        d.xfrcApplied[3] = Wrench(force: Vec3(0, 0.4, 0.2), torque: Vec3(0.01, 0, 0))
+    }
+
     /// Models whose first quaternion (qpos[0...3]) the fixture generator scales after the reset.
     static let nonUnitScale: [String: Double] = ["ballchain": 0.97]
 
@@ -157,6 +214,7 @@ enum FixtureModels {
         case "ballchain": ballchain(integrator)
         case "freebody": freebody(integrator)
         case "slider": slider(integrator)
+        case "mixed": mixed(integrator)
         default: fatalError("no fixture model \(name)")
         }
     }

@@ -9,7 +9,7 @@ import TestSupport
 @Suite("Jacobians")
 struct JacobianTests {
     @Test("site, body-COM and point Jacobians match finite differences",
-          arguments: ["arm3", "ballchain", "freebody"])
+          arguments: ["arm3", "ballchain", "freebody", "mixed"])
     func matchesFiniteDifferences(name: String) {
         let m = FixtureModels.named(name, .euler)
         var d = Data(m)

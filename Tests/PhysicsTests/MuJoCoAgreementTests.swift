@@ -10,7 +10,7 @@ import TestSupport
 
 @Suite("Agreement with MuJoCo 3.3.0")
 struct MuJoCoAgreementTests {
-    static let models = ["arm3", "ballchain", "freebody", "slider"]
+    static let models = ["arm3", "ballchain", "freebody", "slider", "mixed"]
 
     @Test("qpos trajectories agree to 1e-6 over 3000 steps", arguments: models, [Integrator.euler, .rk4])
     func trajectory(model name: String, integrator: Integrator) throws {
@@ -23,6 +23,7 @@ struct MuJoCoAgreementTests {
         if let scale = FixtureModels.nonUnitScale[name] {
             for i in 0..<4 { d.qpos[i] *= scale }
         }
+        FixtureModels.applyForces(name, &d)
         var stepsDone = 0
         var worst = 0.0, worstStep = 0
         for row in rows {
@@ -46,6 +47,7 @@ struct MuJoCoAgreementTests {
         let m = FixtureModels.named(name, .euler)
         var d = Data(m)
         d.reset(m, keyframe: 0)
+        FixtureModels.applyForces(name, &d)
         forward(m, &d)
         func flat(_ v: [Vec3], from: Int = 0) -> [Double] { v[from...].flatMap { [$0.x, $0.y, $0.z] } }
         func flat(_ v: [Mat3]) -> [Double] { v.flatMap { [$0.m00, $0.m01, $0.m02, $0.m10, $0.m11, $0.m12, $0.m20, $0.m21, $0.m22] } }

@@ -101,4 +101,37 @@ struct StepTests {
         for _ in 0..<100 { step(m, &d) }
         #expect(abs(d.qvel[0]) < 1e-100 && d.warning == nil)
     }
+
+    @Test("non-unit quaternions and axes in a Swift-built model are normalized, as MuJoCo's compiler does")
+    func normalization() {
+        let unit = FixtureModels.arm3()
+        var bodies = unit.bodies, joints = unit.joints, sites = unit.sites
+        for b in bodies.indices.dropFirst() {
+            let q = bodies[b].quat, iq = bodies[b].iquat
+            bodies[b].quat = Quat(2 * q.w, 2 * q.x, 2 * q.y, 2 * q.z)
+            bodies[b].iquat = Quat(0.5 * iq.w, 0.5 * iq.x, 0.5 * iq.y, 0.5 * iq.z)
+        }
+        for j in joints.indices { joints[j].axis = 3 * joints[j].axis }
+        sites[0].quat = Quat(5 * sites[0].quat.w, 5 * sites[0].quat.x, 5 * sites[0].quat.y, 5 * sites[0].quat.z)
+        let scaled = Model(options: unit.options, bodies: bodies, joints: joints, geoms: unit.geoms, sites: sites,
+                           actuators: unit.actuators, keyframes: unit.keyframes)
+        var a = Data(unit), b = Data(scaled)
+        a.reset(unit, keyframe: 0)
+        b.reset(scaled, keyframe: 0)
+        for _ in 0..<500 { step(unit, &a); step(scaled, &b) }
+        forward(unit, &a)
+        forward(scaled, &b)
+        #expect(maxAbsDifference(a.qpos, b.qpos) < 1e-12)
+        #expect(isClose(a.siteXpos[0], b.siteXpos[0], atol: 1e-12))
+        #expect(maxAbsDifference([a.siteXmat[0].m00, a.siteXmat[0].m12], [b.siteXmat[0].m00, b.siteXmat[0].m12]) < 1e-12)
+    }
+
+    @Test("stepping a Data made for another model stops with a precondition failure")
+    func mismatchedData() async {
+        await #expect(processExitsWith: .failure) {
+            let a = FixtureModels.arm3(), b = FixtureModels.freebody()
+            var d = Data(a)
+            step(b, &d)
+        }
+    }
 }

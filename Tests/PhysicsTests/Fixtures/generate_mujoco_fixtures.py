@@ -15,15 +15,27 @@ import numpy as np
 
 assert mujoco.__version__ == "3.3.0", mujoco.__version__
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = ["arm3", "ballchain", "freebody", "slider"]
+MODELS = ["arm3", "ballchain", "freebody", "slider", "mixed"]
 STEPS = 3000
 EVERY = 10
 # Models whose first quaternion (qpos[0:4]) is scaled off unit norm after the reset.
 NONUNIT = {"ballchain": 0.97}
+# Constant applied forces set after the reset: qfrc_applied (nv) and xfrc_applied rows
+# {body: (fx, fy, fz, tx, ty, tz)}, world frame at the body COM.
+APPLIED = {"mixed": ([0, 0, 0, 0, 0, 0, 0.1, -0.05, 0, 0, 0, 0, 0.2, 0],
+                     {2: (0.5, -0.3, 1.0, 0.02, 0.01, -0.03), 3: (0, 0.4, 0.2, 0.01, 0, 0)})}
 
 
 def fmt(x):
     return repr(float(x))
+
+
+def apply_forces(model, d):
+    if model in APPLIED:
+        qfrc, xfrc = APPLIED[model]
+        d.qfrc_applied[:] = qfrc
+        for body, w in xfrc.items():
+            d.xfrc_applied[body] = w
 
 
 def trajectory(model, integrator):
@@ -35,6 +47,7 @@ def trajectory(model, integrator):
         # MuJoCo normalizes keyframe quaternions when compiling; scale one afterwards to exercise
         # the rule that kinematics normalizes copies and the first integration normalizes qpos.
         d.qpos[0:4] *= NONUNIT[model]
+    apply_forces(model, d)
     rows = []
     for k in range(STEPS + 1):
         if k % EVERY == 0:
@@ -50,6 +63,7 @@ def stages(model):
     m = mujoco.MjModel.from_xml_path(os.path.join(HERE, model + ".xml"))
     d = mujoco.MjData(m)
     mujoco.mj_resetDataKeyframe(m, d, 0)
+    apply_forces(model, d)
     mujoco.mj_forward(m, d)
     full = np.zeros((m.nv, m.nv))
     mujoco.mj_fullM(m, full, d.qM)
