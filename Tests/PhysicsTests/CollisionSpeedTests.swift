@@ -72,9 +72,10 @@ struct CollisionSpeed {
             return ns
         }
         let small = timePerUpdate(100), large = timePerUpdate(2000)
-        // 20× the geoms: quadratic would be 400×. One-axis sweep-and-prune in a uniform 3D scene
-        // checks ∝ n^(1/3) interval neighbours per geom (20^(4/3) ≈ 54×); allow 120× for caches.
-        #expect(large / small < 120, "broadphase: \(large / small)× for 20× the geoms")
+        // 20× the geoms: quadratic would be 400×. One-axis sweep-and-prune in a uniform 3D cloud
+        // meets the ∝ n/side = n^(2/3) boxes whose x-interval overlaps (20^(5/3) ≈ 147×, as in
+        // MuJoCo's one-axis sweep); allow 250× for caches and timing noise.
+        #expect(large / small < 250, "broadphase: \(large / small)× for 20× the geoms")
         let boxes = scene(2000)
         let (brute, _) = nanosecondsPerCall(3) {
             var count = 0
