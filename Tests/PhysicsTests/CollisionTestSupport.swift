@@ -35,28 +35,32 @@ func oracleSignedDistance(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2
         if s > best { best = s; bestU = u }
     }
     var step = 0.05
-    while step > 1e-9 {
+    while step > 1e-10 {
         var improved = false
-        for _ in 0..<40 {
+        for _ in 0..<200 {
             let u = (bestU + step * randomUnit(&rng)).normalized()
             let s = sep(u)
             if s > best { best = s; bestU = u; improved = true }
         }
-        if !improved { step *= 0.5 }
+        if !improved { step *= 0.6 }
     }
     return (best, bestU)
 }
 
-/// True when every point of `a` has a point of `b` with the same position, normal and distance.
-func sameContacts(_ a: ContactManifold, _ b: ContactManifold, tol: Double) -> Bool {
-    guard a.count == b.count else { return false }
+/// Largest mismatch between two manifolds, (geometry, distance): each point of `a` is matched to
+/// the point of `b` nearest in max(|Δpos|, |Δnormal|); infinity when the counts differ.
+func contactMismatch(_ a: ContactManifold, _ b: ContactManifold) -> (Double, Double) {
+    guard a.count == b.count else { return (.infinity, .infinity) }
+    var worst = 0.0, worstDist = 0.0
     for i in 0..<a.count {
-        var found = false
-        for j in 0..<b.count where isNear(a[i].pos, b[j].pos, tol) && isNear(a[i].normal, b[j].normal, tol)
-            && abs(a[i].dist - b[j].dist) <= tol { found = true; break }
-        if !found { return false }
+        var best = Double.infinity, bestDist = Double.infinity
+        for j in 0..<b.count {
+            let g = max((a[i].pos - b[j].pos).norm, (a[i].normal - b[j].normal).norm)
+            if g < best { best = g; bestDist = abs(a[i].dist - b[j].dist) }
+        }
+        worst = max(worst, best); worstDist = max(worstDist, bestDist)
     }
-    return true
+    return (worst, worstDist)
 }
 
 func isNear(_ a: Vec3, _ b: Vec3, _ tol: Double) -> Bool { (a - b).norm <= tol }

@@ -127,8 +127,8 @@ public struct ContactManifold: Sendable {
     }
 
     /// The same contacts seen from the other geom: normals negated, points and distances kept.
-    public mutating func flip() {
-        for i in 0..<count { points[i].normal = -points[i].normal }
+    public mutating func flip(from start: Int = 0) {
+        for i in start..<count { points[i].normal = -points[i].normal }
     }
 
     public var array: [ContactPoint] { (0..<count).map { points[$0] } }

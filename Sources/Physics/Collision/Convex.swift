@@ -107,7 +107,7 @@ func coreContact(_ pair: ConvexPair, cutoff: Double) -> CoreContact? {
     lambda[0] = 1
     // 128 iterations: polytopes converge in a handful; curved cylinders converge linearly, and
     // 1e-12 relative is far below any contact tolerance.
-    for _ in 0..<128 {
+    for _ in 0..<512 {
         let vv = v.squaredNorm
         // Origin on or inside the simplex (to 1e-12 m): the cores touch or overlap.
         if vv < 1e-24 { return epa(pair, simplex, n) }
@@ -136,17 +136,27 @@ func coreContact(_ pair: ConvexPair, cutoff: Double) -> CoreContact? {
 private struct EPAFace {
     var i0: Int32, i1: Int32, i2: Int32
     var alive: Bool
+    /// False for sliver faces, whose normal is unreliable: never chosen as the nearest face.
+    var usable: Bool
     var normal: Vec3
     var dist: Double
+
+    @inline(__always)
+    func hasEdge(_ p: Int32, _ q: Int32) -> Bool {
+        (i0 == p && i1 == q) || (i1 == p && i2 == q) || (i2 == p && i0 == q)
+    }
 }
 
 /// Penetration of overlapping cores: the face of the expanded polytope nearest the origin.
 private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0: Int) -> CoreContact? {
-    // Capacities: 64 expansions add 64 vertices and at most ~2 live faces each.
-    let maxVerts = 72, maxFaces = 320, maxEdges = 96
+    // 64 expansions (curved surfaces halve the angular gap about every other step, reaching the
+    // 1e-10 m gain tolerance well within that); each adds one vertex and about two live faces.
+    let maxIterations = 64
+    let maxVerts = maxIterations + 4, maxFaces = 4 * maxIterations + 8, maxEdges = 2 * maxIterations
     return withUnsafeTemporaryAllocation(of: SupportPoint.self, capacity: maxVerts) { verts in
         withUnsafeTemporaryAllocation(of: EPAFace.self, capacity: maxFaces) { faces in
             withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: maxEdges) { edges in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: maxFaces) { removed in
                 var nv = 0
                 for i in 0..<n0 { verts[nv] = start[i]; nv += 1 }
                 // Blow a degenerate simplex up to a tetrahedron that still contains the origin.
@@ -155,10 +165,10 @@ private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0
                 func makeFace(_ a: Int, _ b: Int, _ c: Int) -> EPAFace {
                     let n = (verts[b].w - verts[a].w).cross(verts[c].w - verts[a].w)
                     let len = n.norm
-                    // A sliver face (area below 1e-18 m²) has no reliable normal: never pick it.
-                    if len < 1e-18 { return EPAFace(i0: Int32(a), i1: Int32(b), i2: Int32(c), alive: true, normal: .unitZ, dist: .infinity) }
-                    let u = n / len
-                    return EPAFace(i0: Int32(a), i1: Int32(b), i2: Int32(c), alive: true, normal: u, dist: u.dot(verts[a].w))
+                    let u = len > 0 ? n / len : Vec3.zero
+                    // Area below 1e-18 m² (edges ~1e-9 m): the normal is noise.
+                    return EPAFace(i0: Int32(a), i1: Int32(b), i2: Int32(c), alive: true, usable: len >= 1e-18,
+                                   normal: u, dist: u.dot(verts[a].w))
                 }
                 // Initial faces, each oriented away from the opposite vertex.
                 for t in 0..<4 {
@@ -169,11 +179,17 @@ private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0
                     if n.dot(verts[opp].w - verts[a].w) > 0 { f = makeFace(a, c, b) }
                     faces[nf] = f; nf += 1
                 }
-                var best = 0
-                for _ in 0..<64 {
-                    best = -1
+                func nearestFace() -> Int {
+                    var best = -1
                     var bestD = Double.infinity
-                    for f in 0..<nf where faces[f].alive && faces[f].dist < bestD { bestD = faces[f].dist; best = f }
+                    for f in 0..<nf where faces[f].alive && faces[f].usable && faces[f].dist < bestD {
+                        bestD = faces[f].dist; best = f
+                    }
+                    return best
+                }
+                var best = -1
+                for _ in 0..<maxIterations {
+                    best = nearestFace()
                     if best < 0 { return nil }
                     let face = faces[best]
                     let sp = pair.support(face.normal)
@@ -181,41 +197,50 @@ private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0
                     if sp.w.dot(face.normal) - face.dist < 1e-10 || nv >= maxVerts { break }
                     let iw = nv
                     verts[nv] = sp; nv += 1
-                    // Remove faces visible from the new vertex; keep their boundary (the horizon).
-                    var ne = 0
-                    var overflow = false
-                    for f in 0..<nf where faces[f].alive {
-                        let ff = faces[f]
-                        if ff.normal.dot(sp.w - verts[Int(ff.i0)].w) <= 0 { continue }
-                        faces[f].alive = false
+                    // Flood-fill the faces visible from the new vertex, starting at the nearest face
+                    // (visible by construction), so the removed region is connected and its
+                    // boundary (the horizon) a single loop even when round-off blurs visibility.
+                    var ne = 0, nRemoved = 0, head = 0
+                    var ok = true
+                    faces[best].alive = false
+                    removed[0] = Int32(best); nRemoved = 1
+                    while head < nRemoved && ok {
+                        let ff = faces[Int(removed[head])]
+                        head += 1
                         for k in 0..<3 {
                             let (p, q) = k == 0 ? (ff.i0, ff.i1) : (k == 1 ? (ff.i1, ff.i2) : (ff.i2, ff.i0))
-                            var found = -1
-                            for e in 0..<ne where edges[e] == (q, p) { found = e; break }
-                            if found >= 0 {
-                                edges[found] = edges[ne - 1]; ne -= 1
+                            var g = -1
+                            for h in 0..<nf where faces[h].alive && faces[h].hasEdge(q, p) { g = h; break }
+                            // No live neighbour: it was removed already, so the edge is interior.
+                            if g < 0 { continue }
+                            if faces[g].normal.dot(sp.w - verts[Int(faces[g].i0)].w) > 0 {
+                                faces[g].alive = false
+                                removed[nRemoved] = Int32(g); nRemoved += 1
                             } else if ne < maxEdges {
                                 edges[ne] = (p, q); ne += 1
                             } else {
-                                overflow = true
+                                ok = false
                             }
                         }
                     }
-                    if overflow || nf + ne > maxFaces { break }
+                    if !ok || nf + ne > maxFaces {
+                        // Out of room: undo this expansion and report the current nearest face.
+                        for r in 0..<nRemoved { faces[Int(removed[r])].alive = true }
+                        nv -= 1
+                        break
+                    }
                     for e in 0..<ne { faces[nf] = makeFace(Int(edges[e].0), Int(edges[e].1), iw); nf += 1 }
-                }
-                if best < 0 || !faces[best].alive {
                     best = -1
-                    var bestD = Double.infinity
-                    for f in 0..<nf where faces[f].alive && faces[f].dist < bestD { bestD = faces[f].dist; best = f }
-                    if best < 0 { return nil }
                 }
+                if best < 0 { best = nearestFace() }
+                if best < 0 { return nil }
                 let face = faces[best]
                 let v0 = verts[Int(face.i0)], v1 = verts[Int(face.i1)], v2 = verts[Int(face.i2)]
                 let (l0, l1, l2) = barycentric(face.dist * face.normal, v0.w, v1.w, v2.w)
                 let a = l0 * v0.a + l1 * v1.a + l2 * v2.a
                 let b = l0 * v0.b + l1 * v1.b + l2 * v2.b
                 return CoreContact(a: a, b: b, normal: face.normal, coreDist: -face.dist)
+                }
             }
         }
     }

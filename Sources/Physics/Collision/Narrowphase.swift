@@ -21,9 +21,35 @@ public func collide(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: Geom
     return out
 }
 
-/// Dispatch for type(s1) ≤ type(s2).
+/// Dispatch for type(s1) ≤ type(s2). Two geoms of the same type run in a canonical order
+/// (`sameTypeFirst`), so that swapping them gives exactly the flipped contacts even where the
+/// algorithm treats its two arguments differently (reference-face choice, GJK start).
 func collideOrdered(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
                     margin: Double, _ out: inout ContactManifold) {
+    if s1.type == s2.type && !sameTypeFirst(s1, p1, s2, p2) {
+        let before = out.count
+        dispatch(s2, p2, s1, p1, margin: margin, &out)
+        out.flip(from: before)
+    } else {
+        dispatch(s1, p1, s2, p2, margin: margin, &out)
+    }
+}
+
+/// Whether geom 1 goes first among two of the same type: the larger size (x, then y, then z)
+/// first, a criterion blind to rigid motion; equal sizes fall back to world position.
+func sameTypeFirst(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose) -> Bool {
+    let a = s1.size, b = s2.size
+    if a.x != b.x { return a.x > b.x }
+    if a.y != b.y { return a.y > b.y }
+    if a.z != b.z { return a.z > b.z }
+    let u = p1.pos, v = p2.pos
+    if u.x != v.x { return u.x < v.x }
+    if u.y != v.y { return u.y < v.y }
+    return u.z <= v.z
+}
+
+func dispatch(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
+              margin: Double, _ out: inout ContactManifold) {
     switch (s1.type, s2.type) {
     case (.plane, .plane):
         return  // two infinite planes: no meaningful contact (MuJoCo skips them too)
