@@ -134,6 +134,17 @@ public struct Data: Sendable {
     /// Generalized accelerations (nv): M⁻¹·(qfrcSmooth + qfrcConstraint).
     public internal(set) var qacc: [Double]
 
+    // MARK: - Constraints (Constraint.swift)
+
+    /// Contacts of the current configuration (collision stage).
+    public internal(set) var contacts: ContactBuffer
+    /// Constraint rows (contacts, joint limits), their forces, and per-contact forces.
+    public internal(set) var efc: ConstraintRows
+    /// The acceleration of the previous step (nv): warm start of the constraint solver.
+    public internal(set) var qaccWarmstart: [Double]
+    /// Broadphase and narrowphase state, reused every step.
+    var collisionDetector: CollisionDetector
+
     // MARK: - Scratch (no meaning between calls)
 
     /// Spatial accelerations and net body forces of the Newton–Euler passes (nbody each).
@@ -208,6 +219,11 @@ public struct Data: Sendable {
         rkDq = Array(repeating: 0, count: nv)
 
         layout = Layout(model)
+        let contactCapacity = contactCapacityFor(model)
+        contacts = ContactBuffer(capacity: contactCapacity)
+        efc = ConstraintRows(nv: nv, contactCapacity: contactCapacity)
+        qaccWarmstart = Array(repeating: 0, count: nv)
+        collisionDetector = CollisionDetector(model: model)
     }
 
     /// MuJoCo's `mj_resetData` / `mj_resetDataKeyframe`: time 0, qpos = qpos0, qvel, ctrl and

@@ -11,8 +11,8 @@ public func forward(_ m: Model, _ d: inout Data) {
     comPosition(m, &d)
     massMatrix(m, &d)
     factorMassMatrix(m, &d)
-    // ── Collision detection and constraint assembly (contacts, joint limits) go here: they
-    //    need geom poses and M's factor, and produce the constraint rows the solver uses.
+    collision(m, &d)
+    makeConstraints(m, &d)
 
     // Velocity-dependent.
     comVelocity(m, &d)
@@ -24,7 +24,7 @@ public func forward(_ m: Model, _ d: inout Data) {
 
     // Acceleration.
     smoothForces(m, &d)
-    // ── The constraint solver goes here: it fills qfrcConstraint (zero until contacts land).
+    solveConstraints(m, &d)
     accelerations(m, &d)
 }
 

@@ -36,6 +36,8 @@ final class Layout: Sendable {
     let jointStiffness: [Double]
     /// Joints with a non-zero spring, so the passive stage skips the rest.
     let springJoints: [Int]
+    /// Limited hinge, slide and ball joints, whose limits become constraint rows.
+    let limitedJoints: [Int]
 
     // Dofs (nv).
     let dofBody: [Int]
@@ -94,6 +96,7 @@ final class Layout: Sendable {
         jointAxis = j.map { $0.axis.normalized(epsilon: 1e-14, fallback: .unitZ) }
         jointStiffness = j.map(\.stiffness)
         springJoints = j.indices.filter { j[$0].stiffness != 0 }
+        limitedJoints = j.indices.filter { j[$0].limited && j[$0].type != .free }
 
         dofBody = m.dofs.map(\.body)
         dofParent = m.dofs.map(\.parent)

@@ -282,6 +282,10 @@ public struct Model: Sendable {
     public let qpos0: [Double]
     /// Spring rest configuration (nq).
     public let qposSpring: [Double]
+    /// Inverse weights of bodies (nbody) and dofs (nv) at qpos0, which scale constraint softness
+    /// (InverseWeights.swift). Computed once by `init`.
+    public private(set) var bodyInvWeight0: [InverseWeight] = []
+    public private(set) var dofInvWeight0: [Double] = []
 
     /// Assembles a model and derives addresses. Joints must be grouped by body in body order and
     /// bodies must list parents first; these are programmer errors (the MJCF compiler guarantees
@@ -364,6 +368,7 @@ public struct Model: Sendable {
                          "keyframe \(k.name): vectors must be nq, nv, nu long")
         }
         self.keyframes = keyframes
+        (bodyInvWeight0, dofInvWeight0) = inverseWeights(self)
     }
 
     // MARK: Look-ups by name (resolve once, outside hot loops)

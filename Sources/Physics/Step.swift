@@ -18,6 +18,8 @@ public func step(_ m: Model, _ d: inout Data) {
     checkVelocities(m, &d)
     forward(m, &d)
     checkAccelerations(m, &d)
+    // The solver's warm start for the next step: this step's acceleration.
+    for i in 0..<m.nv { d.qaccWarmstart[i] = d.qacc[i] }
     switch m.options.integrator {
     case .euler: eulerIntegrate(m, &d)
     case .rk4: rk4Integrate(m, &d)
