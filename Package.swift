@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "metarl", targets: ["metarl"]),
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "Autodiff", targets: ["Autodiff"]),
+        .library(name: "RL", targets: ["RL"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -31,11 +32,14 @@ let package = Package(
         .target(name: "Physics", dependencies: ["Numerics"]),
         // Tensors with reverse-mode autodiff whose backward rules are themselves differentiable.
         .target(name: "Autodiff", swiftSettings: autodiffSettings),
+        // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
+        .target(name: "RL", dependencies: ["Numerics"]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Physics", "Autodiff"]),
+        .executableTarget(name: "metarl", dependencies: ["Physics", "Autodiff", "RL"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "TestSupport"]),
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
