@@ -16,6 +16,7 @@ protocol Command {
 enum CLI {
     /// Every subcommand, in the order `metarl --help` lists them.
     static var commands: [any Command.Type] { [
+        BenchAutodiff.self,
     ] }
 
     /// What `metarl` with no arguments runs.
