@@ -126,11 +126,27 @@ final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
 @usableFromInline
 final class Node<Scalar: TensorScalar>: @unchecked Sendable {
     @usableFromInline let op: Op<Scalar>
-    @usableFromInline let inputs: [Tensor<Scalar>]
+    /// Never changed after init, except emptied by `deinit` of a node nobody else references.
+    @usableFromInline private(set) var inputs: [Tensor<Scalar>]
     @usableFromInline let outputStorage: TensorStorage<Scalar>
     @usableFromInline let outputShape: Shape
     @inlinable init(op: Op<Scalar>, inputs: [Tensor<Scalar>], outputStorage: TensorStorage<Scalar>, outputShape: Shape) {
         self.op = op; self.inputs = inputs; self.outputStorage = outputStorage; self.outputShape = outputShape
+    }
+
+    /// Tears long chains down iteratively: the default recursive release of a graph 10⁵ nodes deep
+    /// (a loss summed in a loop, a long recurrent unroll) overflows the stack. A node is taken
+    /// apart here only when this is its last reference, so shared subgraphs are untouched.
+    deinit {
+        guard !inputs.isEmpty else { return }
+        var pending: [Node] = inputs.compactMap(\.node)
+        inputs = []
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) {
+                pending.append(contentsOf: node.inputs.compactMap(\.node))
+                node.inputs = []
+            }
+        }
     }
 }
 
