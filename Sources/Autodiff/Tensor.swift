@@ -138,12 +138,13 @@ final class Node<Scalar: TensorScalar>: @unchecked Sendable {
     /// (a loss summed in a loop, a long recurrent unroll) overflows the stack. A node is taken
     /// apart here only when this is its last reference, so shared subgraphs are untouched.
     deinit {
-        guard !inputs.isEmpty else { return }
-        var pending: [Node] = inputs.compactMap(\.node)
+        if inputs.isEmpty { return }
+        var pending: [Node] = []
+        for t in inputs { if let n = t.node { pending.append(n) } }
         inputs = []
         while var node = pending.popLast() {
             if isKnownUniquelyReferenced(&node) {
-                pending.append(contentsOf: node.inputs.compactMap(\.node))
+                for t in node.inputs { if let n = t.node { pending.append(n) } }
                 node.inputs = []
             }
         }

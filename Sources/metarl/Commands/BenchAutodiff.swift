@@ -25,6 +25,8 @@ struct BenchAutodiff: Command {
                                     (untracked) parameters, as when stepping an environment;
                                     microseconds per call. Cap 2000 calls.
       mlp_forward_batch1000_us      the same for 1000 observations; microseconds. Cap 20.
+      mlp_fwd_bwd_batch1_us         graph overhead at batch 1: tracked parameters, log π(a|s) for
+                                    one row, gradients of all 7 tensors; microseconds. Cap 2000.
       reinforce_fwd_bwd_batch10000_ms
                                     REINFORCE on 10 000 rows: tracked parameters, loss
                                     −mean(log π(a|s)·A), then gradients of all 7 parameter
@@ -82,6 +84,19 @@ struct BenchAutodiff: Command {
             }
             checksum += value
             line.add(key, seconds * 1e6)
+        }
+
+        // Graph overhead at batch 1: tracked forward, log-likelihood and a full backward pass.
+        do {
+            let obs = Tensor<Float>.randomNormal(.matrix(1, 39), using: &rng)
+            let action = Tensor<Float>.randomNormal(.matrix(1, 4), using: &rng)
+            let (seconds, value) = median(maxCalls: 2000) {
+                let tracked = theta.requiringGradient()
+                let loss = policy.logLikelihood(action, given: obs, parameters: tracked).sum()
+                return Double(gradients(of: loss, wrt: tracked).tensors[0][flat: 0])
+            }
+            checksum += value
+            line.add("mlp_fwd_bwd_batch1_us", seconds * 1e6)
         }
 
         // REINFORCE forward + backward.
