@@ -18,6 +18,7 @@ enum CLI {
     static var commands: [any Command.Type] { [
         Simulate.self,
         BenchPhysics.self,
+        BenchAutodiff.self,
     ] }
 
     /// What `metarl` with no arguments runs.
