@@ -88,7 +88,8 @@ func collideBoxBox(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
             if abs(b1.dot(n)) > bestDot { j = 1; bestDot = abs(b1.dot(n)) }
             if abs(b2.dot(n)) > bestDot { j = 2 }
             let incident = boxFace(hb, p2, axis: j, sign: localAxis(p2, j).dot(n) >= 0 ? -1 : 1)
-            let clipped = clipToReference(incident, reference: reference, refNormal: n)
+            var clipped = Feature(), scratch = Feature()
+            clipToReference(incident, reference: reference, refNormal: n, &clipped, &scratch)
             emitClipped(clipped, refPoint: p1.pos + ha[k] * n, refNormal: n, referenceIsGeom1: true,
                         margin: margin, &out)
         } else {
@@ -103,7 +104,8 @@ func collideBoxBox(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
             if abs(a1.dot(n)) > bestDot { i = 1; bestDot = abs(a1.dot(n)) }
             if abs(a2.dot(n)) > bestDot { i = 2 }
             let incident = boxFace(ha, p1, axis: i, sign: localAxis(p1, i).dot(n) >= 0 ? 1 : -1)
-            let clipped = clipToReference(incident, reference: reference, refNormal: -n)
+            var clipped = Feature(), scratch = Feature()
+            clipToReference(incident, reference: reference, refNormal: -n, &clipped, &scratch)
             emitClipped(clipped, refPoint: p2.pos - hb[k] * n, refNormal: -n, referenceIsGeom1: false,
                         margin: margin, &out)
         }

@@ -104,7 +104,7 @@ public struct ContactManifold: Sendable {
 
     public subscript(i: Int) -> ContactPoint {
         precondition(i >= 0 && i < count, "manifold index out of range")
-        return points[i]
+        return points.span[i]
     }
 
     /// Adds a point; beyond capacity the point is dropped (callers reduce before that).

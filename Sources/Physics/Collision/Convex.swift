@@ -384,17 +384,18 @@ func collideConvex(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
     let (fa, na) = supportFeature(s1, p1, n)
     let (fb, nb) = supportFeature(s2, p2, -n)
     let before = out.count
+    var clipped = Feature(), scratch = Feature()
     if fa.count >= 3 && (fb.count < 3 || abs(na.dot(n)) >= abs(nb.dot(n))) && fb.count >= 2 {
-        let clipped = clipToReference(fb, reference: fa, refNormal: na)
-        emitClipped(clipped, refPoint: fa.v[0], refNormal: na, referenceIsGeom1: true, margin: margin, &out)
+        clipToReference(fb, reference: fa, refNormal: na, &clipped, &scratch)
+        emitClipped(clipped, refPoint: fa[0], refNormal: na, referenceIsGeom1: true, margin: margin, &out)
     } else if fb.count >= 3 && fa.count >= 2 {
-        let clipped = clipToReference(fa, reference: fb, refNormal: nb)
-        emitClipped(clipped, refPoint: fb.v[0], refNormal: nb, referenceIsGeom1: false, margin: margin, &out)
+        clipToReference(fa, reference: fb, refNormal: nb, &clipped, &scratch)
+        emitClipped(clipped, refPoint: fb[0], refNormal: nb, referenceIsGeom1: false, margin: margin, &out)
     } else if fa.count == 2 && fb.count == 2
-                && (fa.v[1] - fa.v[0]).normalized().cross((fb.v[1] - fb.v[0]).normalized()).norm < sideSine {
+                && (fa[1] - fa[0]).normalized().cross((fb[1] - fb[0]).normalized()).norm < sideSine {
         // Parallel line features (a capsule along a cylinder's side): a line contact.
-        let clipped = clipToReference(fb, reference: fa, refNormal: n)
-        emitClipped(clipped, refPoint: fa.v[0], refNormal: n, referenceIsGeom1: true, margin: margin, &out)
+        clipToReference(fb, reference: fa, refNormal: n, &clipped, &scratch)
+        emitClipped(clipped, refPoint: fa[0], refNormal: n, referenceIsGeom1: true, margin: margin, &out)
     }
     // The core query's point is the true deepest one; clipping a 12-gon cap can miss it by a few
     // percent of the tilt depth, so add it when it is deeper than every clipped point by > 1e-9 m.
