@@ -10,6 +10,7 @@ public struct CollisionDetector: Sendable {
     public private(set) var broadphase: SweepAndPrune
     var boxes: [AABB]
     let shapes: [GeomShape]
+    var scratch = ConvexScratch()
 
     public init(model m: Model) {
         broadphase = SweepAndPrune(count: m.geoms.count)
@@ -38,7 +39,7 @@ public struct CollisionDetector: Sendable {
             var manifold = ContactManifold()
             collideOrdered(shapes[i], GeomPose(pos: geomXpos[i], rot: geomXmat[i]),
                            shapes[j], GeomPose(pos: geomXpos[j], rot: geomXmat[j]),
-                           margin: margin, &manifold)
+                           margin: margin, &manifold, &scratch)
             if manifold.isEmpty { continue }
             let params = mixContactParameters(m.geoms[i], m.geoms[j])
             for c in 0..<manifold.count {

@@ -98,7 +98,7 @@ private func reduceSimplex(_ s: inout InlineArray<4, SupportPoint>, _ n: inout I
 }
 
 /// Core distance query. Returns nil when the cores are farther apart than `cutoff`.
-func coreContact(_ pair: ConvexPair, cutoff: Double) -> CoreContact? {
+func coreContact(_ pair: ConvexPair, cutoff: Double, _ scratch: inout ConvexScratch) -> CoreContact? {
     var simplex = InlineArray<4, SupportPoint>(repeating: SupportPoint(w: .zero, a: .zero, b: .zero))
     var n = 1
     simplex[0] = pair.support(pair.p2.pos - pair.p1.pos)
@@ -110,7 +110,7 @@ func coreContact(_ pair: ConvexPair, cutoff: Double) -> CoreContact? {
     for _ in 0..<512 {
         let vv = v.squaredNorm
         // Origin on or inside the simplex (to 1e-12 m): the cores touch or overlap.
-        if vv < 1e-24 { return epa(pair, simplex, n) }
+        if vv < 1e-24 { return epa(pair, simplex, n, &scratch) }
         let sp = pair.support(-v)
         let vw = v.dot(sp.w)
         // v·w/|v| is a lower bound on the distance: beyond the cutoff there is no contact.
@@ -122,9 +122,9 @@ func coreContact(_ pair: ConvexPair, cutoff: Double) -> CoreContact? {
         simplex[n] = sp
         n += 1
         (v, lambda) = reduceSimplex(&simplex, &n)
-        if n == 4 { return epa(pair, simplex, n) }
+        if n == 4 { return epa(pair, simplex, n, &scratch) }
     }
-    if v.squaredNorm < 1e-24 { return epa(pair, simplex, n) }
+    if v.squaredNorm < 1e-24 { return epa(pair, simplex, n, &scratch) }
     var a = Vec3.zero, b = Vec3.zero
     for i in 0..<n { a += lambda[i] * simplex[i].a; b += lambda[i] * simplex[i].b }
     let d = v.norm
@@ -133,7 +133,25 @@ func coreContact(_ pair: ConvexPair, cutoff: Double) -> CoreContact? {
 
 // MARK: - EPA
 
-private struct EPAFace {
+/// Working memory of the general convex path (the EPA polytope), kept by `CollisionDetector` so
+/// the step loop never allocates; a value type, so each Data owns its own.
+public struct ConvexScratch: Sendable {
+    // 64 expansions (curved surfaces halve the angular gap about every other step, reaching the
+    // 1e-10 m gain tolerance well within that); each adds one vertex and about two live faces.
+    static let maxIterations = 64
+    var verts = InlineArray<68, SupportPoint>(repeating: SupportPoint(w: .zero, a: .zero, b: .zero))
+    var faces = InlineArray<264, EPAFace>(repeating: EPAFace(i0: 0, i1: 0, i2: 0, alive: false, usable: false, normal: .zero, dist: 0))
+    var edges = InlineArray<128, EPAEdge>(repeating: EPAEdge(p: 0, q: 0))
+    var removed = InlineArray<264, Int32>(repeating: 0)
+
+    public init() {}
+}
+
+struct EPAEdge: Equatable {
+    var p: Int32, q: Int32
+}
+
+struct EPAFace {
     var i0: Int32, i1: Int32, i2: Int32
     var alive: Bool
     /// False for sliver faces, whose normal is unreliable: never chosen as the nearest face.
@@ -148,15 +166,16 @@ private struct EPAFace {
 }
 
 /// Penetration of overlapping cores: the face of the expanded polytope nearest the origin.
-private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0: Int) -> CoreContact? {
-    // 64 expansions (curved surfaces halve the angular gap about every other step, reaching the
-    // 1e-10 m gain tolerance well within that); each adds one vertex and about two live faces.
-    let maxIterations = 64
-    let maxVerts = maxIterations + 4, maxFaces = 4 * maxIterations + 8, maxEdges = 2 * maxIterations
-    return withUnsafeTemporaryAllocation(of: SupportPoint.self, capacity: maxVerts) { verts in
-        withUnsafeTemporaryAllocation(of: EPAFace.self, capacity: maxFaces) { faces in
-            withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: maxEdges) { edges in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: maxFaces) { removed in
+private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0: Int,
+                 _ scratch: inout ConvexScratch) -> CoreContact? {
+    let maxIterations = ConvexScratch.maxIterations
+    let maxVerts = 68, maxFaces = 264, maxEdges = 128
+    var vs = scratch.verts.mutableSpan, fs = scratch.faces.mutableSpan
+    var es = scratch.edges.mutableSpan, rs = scratch.removed.mutableSpan
+    return vs.withUnsafeMutableBufferPointer { verts in
+        fs.withUnsafeMutableBufferPointer { faces in
+            es.withUnsafeMutableBufferPointer { edges in
+                rs.withUnsafeMutableBufferPointer { removed in
                 var nv = 0
                 for i in 0..<n0 { verts[nv] = start[i]; nv += 1 }
                 // Blow a degenerate simplex up to a tetrahedron that still contains the origin.
@@ -217,7 +236,7 @@ private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0
                                 faces[g].alive = false
                                 removed[nRemoved] = Int32(g); nRemoved += 1
                             } else if ne < maxEdges {
-                                edges[ne] = (p, q); ne += 1
+                                edges[ne] = EPAEdge(p: p, q: q); ne += 1
                             } else {
                                 ok = false
                             }
@@ -229,7 +248,7 @@ private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0
                         nv -= 1
                         break
                     }
-                    for e in 0..<ne { faces[nf] = makeFace(Int(edges[e].0), Int(edges[e].1), iw); nf += 1 }
+                    for e in 0..<ne { faces[nf] = makeFace(Int(edges[e].p), Int(edges[e].q), iw); nf += 1 }
                     best = -1
                 }
                 if best < 0 { best = nearestFace() }
@@ -372,10 +391,10 @@ private let sinTable: [Double] = (0..<12).map { sin(Double($0) * Double.pi / 6) 
 
 /// Contacts between two convex geoms by GJK/EPA on their cores plus feature clipping.
 func collideConvex(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
-                   margin: Double, _ out: inout ContactManifold) {
+                   margin: Double, _ out: inout ContactManifold, _ scratch: inout ConvexScratch) {
     let r1 = s1.coreRadius, r2 = s2.coreRadius
     let pair = ConvexPair(s1: s1, p1: p1, s2: s2, p2: p2)
-    guard let core = coreContact(pair, cutoff: margin + r1 + r2) else { return }
+    guard let core = coreContact(pair, cutoff: margin + r1 + r2, &scratch) else { return }
     let n = core.normal
     let dist = core.coreDist - r1 - r2
     guard dist <= margin else { return }
