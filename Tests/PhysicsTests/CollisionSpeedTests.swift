@@ -71,6 +71,28 @@ struct CollisionSpeed {
         }
     }
 
+    @Test("collision stage for a box on a plane (4 contacts): ns per detect, printed and budgeted")
+    func boxOnPlaneStage() {
+        let m = Model(bodies: [Body(name: "world", parent: -1),
+                               Body(name: "box", parent: 0, pos: Vec3(0, 0, 0.1), mass: 1, inertia: Vec3(1, 1, 1))],
+                      joints: [Joint(type: .free, body: 1)],
+                      geoms: [Geom(type: .plane, body: 0, size: Vec3(1, 1, 0.1)),
+                              Geom(type: .box, body: 1, size: Vec3(0.1, 0.1, 0.1))])
+        var detector = CollisionDetector(model: m)
+        var contacts = ContactBuffer(capacity: 64)
+        // Poses as kinematics would leave them in Data: arrays built once, updated in place.
+        var xpos = [Vec3.zero, Vec3(0, 0, 0.099)]
+        let xmat = [Mat3.identity, Quat(axis: Vec3(0.3, 1, 0), angle: 0.001).matrix]
+        let (ns, _) = nanosecondsPerCall(20_000) { z in
+            xpos[1].x = z
+            detector.detect(m, geomXpos: xpos, geomXmat: xmat, into: &contacts)
+            return contacts.count
+        }
+        print("collision speed: stage, box on plane: \(String(format: "%.0f", ns)) ns/detect")
+        #expect(contacts.count == 4)
+        #expect(ns < pairBudgetNs, "stage: \(ns) ns per detect")
+    }
+
     @Test("broadphase: sub-quadratic growth, and far cheaper than the O(n²) check at 2000 geoms")
     func broadphaseScaling() {
         func scene(_ n: Int) -> [AABB] {
