@@ -33,6 +33,10 @@ public struct ContactParameters: Sendable, Equatable {
         gap = 0
     }
 
+    /// The distance below which the contact constraint is active: margin − gap (MuJoCo's
+    /// `includemargin`, the `margin` of the contact's constraint rows).
+    public var includeMargin: Double { margin - gap }
+
     public static func == (a: ContactParameters, b: ContactParameters) -> Bool {
         for i in 0..<5 where a.friction[i] != b.friction[i] || a.solimp[i] != b.solimp[i] { return false }
         return a.condim == b.condim && a.solref == b.solref && a.margin == b.margin && a.gap == b.gap

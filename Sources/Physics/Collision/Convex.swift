@@ -424,6 +424,7 @@ func collideConvex(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
         minClipped = min(minClipped, out[k].dist)
         if out[k].dist > maxClipped { maxClipped = out[k].dist; shallowest = k }
     }
+    let clippedEnd = out.count
     if out.count == before {
         out.add(pos: 0.5 * (q1 + q2), normal: n, dist: dist)
     } else if dist < minClipped - 1e-9 {
@@ -432,5 +433,12 @@ func collideConvex(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
         } else {
             out.replace(shallowest, with: ContactPoint(pos: 0.5 * (q1 + q2), normal: n, dist: dist))
         }
+    }
+    // One normal for the whole manifold, the pair's (GJK/EPA) one, and no point deeper than the
+    // pair's signed distance: a clipped point's height over a reference face tilted up to 5.7°
+    // from it would otherwise overstate deep penetrations by up to 1 − cos 5.7° ≈ 0.5%.
+    for k in before..<clippedEnd {
+        let c = out[k]
+        out.replace(k, with: ContactPoint(pos: c.pos, normal: n, dist: max(c.dist, dist)))
     }
 }
