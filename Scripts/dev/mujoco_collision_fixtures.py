@@ -6,7 +6,8 @@ Developer tool only (needs `pip install mujoco==3.3.0`); CI never runs it, the t
 committed JSON. Run from the repository root:  python3 Scripts/dev/mujoco_collision_fixtures.py
 
 Each case puts geom A in the world body and geom B on a free body, runs mj_forward, and records
-every contact (geom ids in MuJoCo's order, dist, pos, normal = first row of the contact frame).
+every contact (geom ids in MuJoCo's order, dist, pos, normal = first row of the contact frame,
+the whole frame: normal and two tangents).
 The constraint cases also record efc_pos, efc_margin, efc_KBIP, efc_diagApprox and efc_R.
 """
 import json
@@ -100,7 +101,8 @@ def run(c):
     for i in range(d.ncon):
         con = d.contact[i]
         contacts.append(dict(geom1=int(con.geom1), geom2=int(con.geom2), dist=float(con.dist),
-                             pos=[float(x) for x in con.pos], normal=[float(x) for x in con.frame[:3]]))
+                             pos=[float(x) for x in con.pos], normal=[float(x) for x in con.frame[:3]],
+                             frame=[float(x) for x in con.frame]))
     out = dict(name=c["name"], a=a, b=b, margin=c["margin"], contacts=contacts,
                timestep=float(m.opt.timestep),
                geom_solref=[float(x) for x in m.geom_solref[1]], geom_solimp=[float(x) for x in m.geom_solimp[1]])

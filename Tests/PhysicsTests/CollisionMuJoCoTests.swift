@@ -10,7 +10,7 @@ import TestSupport
 
 private struct Fixture: Decodable {
     struct GeomSpec: Decodable { let type: String; let size: [Double]; let pos: [Double]; let quat: [Double] }
-    struct MjContact: Decodable { let geom1: Int; let geom2: Int; let dist: Double; let pos: [Double]; let normal: [Double] }
+    struct MjContact: Decodable { let geom1: Int; let geom2: Int; let dist: Double; let pos: [Double]; let normal: [Double]; let frame: [Double] }
     struct Efc: Decodable { let pos: [Double]; let margin: [Double]; let KBIP: [[Double]]; let diagApprox: [Double]; let R: [Double] }
     struct Case: Decodable {
         let name: String
@@ -133,6 +133,29 @@ struct CollisionMuJoCoTests {
             print("vs MuJoCo \(k): \(v.n) cases, worst |Δdist| \(v.worstDist), worst |Δnormal| \(v.worstNormal), count differs in \(v.countDiffers), settled by the oracle \(v.oracleDecided)")
         }
         #expect(fixture.random.count >= 300 && byPair.count == 13)
+    }
+
+    @Test("contact frame tangents are MuJoCo's for every contact in the fixture")
+    func tangents() {
+        var checked = 0
+        for c in fixture.cases + fixture.random {
+            let shapes = [geom(c.a), geom(c.b)]
+            for mj in c.contacts {
+                // Our own manifold point nearest MuJoCo's supplies the tangent hint.
+                let (s1, p1) = shapes[mj.geom1], (s2, p2) = shapes[mj.geom2]
+                let ours = collide(s1, p1, s2, p2, margin: c.margin)
+                var hint = Vec3.zero
+                var bestD = Double.infinity
+                for i in 0..<ours.count where (ours[i].pos - v3(mj.pos)).norm < bestD {
+                    bestD = (ours[i].pos - v3(mj.pos)).norm; hint = ours[i].tangentHint
+                }
+                let (t1, t2) = contactTangents(v3(mj.normal), hint: hint)
+                #expect((t1 - Vec3(mj.frame[3], mj.frame[4], mj.frame[5])).norm < 1e-12, "\(c.name): t1 \(t1) vs \(mj.frame[3...5])")
+                #expect((t2 - Vec3(mj.frame[6], mj.frame[7], mj.frame[8])).norm < 1e-12, "\(c.name): t2 \(t2) vs \(mj.frame[6...8])")
+                checked += 1
+            }
+        }
+        #expect(checked > 300)
     }
 
     @Test("impedance, K, B and R per constraint row", arguments: 18..<22)

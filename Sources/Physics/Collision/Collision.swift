@@ -44,7 +44,8 @@ public struct CollisionDetector: Sendable {
             let params = mixContactParameters(m.geoms[i], m.geoms[j])
             for c in 0..<manifold.count {
                 let p = manifold[c]
-                contacts.append(Contact(pos: p.pos, normal: p.normal, dist: p.dist, geom1: i, geom2: j, parameters: params))
+                contacts.append(Contact(pos: p.pos, normal: p.normal, dist: p.dist, geom1: i, geom2: j,
+                                        tangentHint: p.tangentHint, parameters: params))
             }
         }
     }
