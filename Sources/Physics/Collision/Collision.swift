@@ -12,6 +12,8 @@ public struct CollisionDetector: Sendable {
     let shapes: [GeomShape]
     var scratch = ConvexScratch()
 
+    /// Allocates all scratch for the model's geoms once; `detect` then never allocates (unless a
+    /// scene overlaps more pairs than ever before).
     public init(model m: Model) {
         broadphase = SweepAndPrune(count: m.geoms.count)
         boxes = [AABB](repeating: AABB(lo: .zero, hi: .zero), count: m.geoms.count)

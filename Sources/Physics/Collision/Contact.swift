@@ -150,6 +150,7 @@ public struct ContactManifold: Sendable {
         for i in start..<count { points[i].normal = -points[i].normal }
     }
 
+    /// The points as an array (allocates: for tests and tools, not the step loop).
     public var array: [ContactPoint] { (0..<count).map { points[$0] } }
 }
 
@@ -158,12 +159,14 @@ public struct ContactManifold: Sendable {
 /// The step's contacts: a fixed-capacity buffer allocated once (with `Data`), reused every step.
 /// Appending past capacity drops the contact and sets `overflowed`, never allocates.
 public struct ContactBuffer: Sendable {
+    /// Maximum number of contacts kept per step.
     public let capacity: Int
     @usableFromInline var storage: [Contact]
     public private(set) var count = 0
     /// Set when a contact was dropped because the buffer was full (cleared by `removeAll`).
     public private(set) var overflowed = false
 
+    /// A buffer holding up to `capacity` contacts, allocated here once.
     public init(capacity: Int) {
         precondition(capacity >= 0, "capacity must be non-negative")
         self.capacity = capacity
@@ -176,13 +179,16 @@ public struct ContactBuffer: Sendable {
         set { precondition(i >= 0 && i < count, "contact index out of range"); storage[i] = newValue }
     }
 
+    /// Empties the buffer (keeps its storage) and clears `overflowed`.
     public mutating func removeAll() { count = 0; overflowed = false }
 
+    /// Appends a contact, or drops it and sets `overflowed` when full.
     public mutating func append(_ c: Contact) {
         guard count < capacity else { overflowed = true; return }
         storage[count] = c
         count += 1
     }
 
+    /// The contacts as an array (allocates: for tests and tools, not the step loop).
     public var array: [Contact] { Array(storage[0..<count]) }
 }
