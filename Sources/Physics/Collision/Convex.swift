@@ -40,7 +40,12 @@ struct CoreContact {
 private func reduceSimplex(_ s: inout InlineArray<4, SupportPoint>, _ n: inout Int) -> (Vec3, InlineArray<4, Double>) {
     var bestV = Vec3.zero, bestD = Double.infinity, bestMask = 0
     var bestL = InlineArray<4, Double>(repeating: 0)
-    for mask in 1..<(1 << n) {
+    // The newest vertex (last) supports the new closest point whenever GJK made progress, so
+    // sub-simplices with it are tried first; all of them only if none of those is valid.
+    let newest = 1 << (n - 1)
+    for pass in 0..<2 {
+    if pass == 1 && bestMask != 0 { break }
+    for mask in 1..<(1 << n) where (pass == 0) == (mask & newest != 0) || pass == 1 {
         var idx = InlineArray<4, Int>(repeating: 0)
         var k = 0
         for i in 0..<n where mask & (1 << i) != 0 { idx[k] = i; k += 1 }
@@ -89,6 +94,7 @@ private func reduceSimplex(_ s: inout InlineArray<4, SupportPoint>, _ n: inout I
             bestL = InlineArray<4, Double>(repeating: 0)
             for i in 0..<k { bestL[i] = l[i] }
         }
+    }
     }
     // Compact to the supporting vertices, in their original order.
     var k = 0
