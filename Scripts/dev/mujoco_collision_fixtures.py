@@ -116,7 +116,7 @@ def run(c):
 RANDOM_PAIRS = [("plane", "sphere"), ("plane", "capsule"), ("plane", "cylinder"), ("plane", "box"),
                 ("sphere", "sphere"), ("sphere", "capsule"), ("sphere", "cylinder"), ("sphere", "box"),
                 ("capsule", "capsule"), ("capsule", "cylinder"), ("capsule", "box"),
-                ("cylinder", "cylinder"), ("cylinder", "box")]
+                ("cylinder", "cylinder"), ("cylinder", "box"), ("box", "box")]
 
 
 def support(t, size, R, u):

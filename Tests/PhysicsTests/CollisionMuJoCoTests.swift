@@ -106,25 +106,37 @@ struct CollisionMuJoCoTests {
             guard !ours.isEmpty else { continue }
             var deep = 0
             for i in 1..<ours.count where ours[i].dist < ours[deep].dist { deep = i }
-            let dd = abs(ours[deep].dist - mjDeep.dist)
+            // MuJoCo ≤ 3.3 halves box–box face-contact depths (see `contacts`); edge–edge ones are
+            // whole. Which path MuJoCo took is not recorded, so box–box matches either.
+            let boxBox = (s1.type, s2.type) == (.box, .box)
+            let dd = boxBox ? min(abs(ours[deep].dist - mjDeep.dist), abs(ours[deep].dist - 2 * mjDeep.dist))
+                            : abs(ours[deep].dist - mjDeep.dist)
             let dn = (ours[deep].normal - v3(mjDeep.normal)).norm
             stats.worstDist = max(stats.worstDist, dd); stats.worstNormal = max(stats.worstNormal, dn)
             if ours.count != c.contacts.count { stats.countDiffers += 1 }
             byPair[key] = stats
-            // Closed forms agree to round-off. For cylinders MuJoCo runs its CCD at 1e-6 tolerance
+            // Closed forms agree to round-off (box–box: see below). For cylinders MuJoCo runs its CCD at 1e-6 tolerance
             // and for capsule–box a closed-form routine that approximates deep penetration; where
             // we differ by more than that, the brute-force support oracle decides: ours must be
             // the true signed distance along its own normal, and at least as close to the oracle.
             if dd <= (convex ? 2e-5 : 1e-9) && dn <= (convex ? 5e-3 : 1e-9) { continue }
-            #expect(convex, "\(c.name): closed form differs from MuJoCo: dist \(ours[deep].dist) vs \(mjDeep.dist)")
+            #expect(convex || boxBox, "\(c.name): closed form differs from MuJoCo: dist \(ours[deep].dist) vs \(mjDeep.dist)")
             var rng = RandomSource(seed: 1)
             let (oracle, _) = oracleSignedDistance(s1, p1, s2, p2, rng: &rng)
-            let n = ours[deep].normal
-            let along = -s2.supportValue(-n, p2) - s1.supportValue(n, p1)
-            #expect(abs(along - ours[deep].dist) < 1e-5 && ours[deep].dist >= oracle - 1e-7,
-                    "\(c.name): dist \(ours[deep].dist), along normal \(along), oracle \(oracle)")
-            #expect(abs(ours[deep].dist - oracle) <= abs(mjDeep.dist - oracle) + 1e-9,
-                    "\(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
+            if boxBox {
+                // Where an edge axis within ~8° of a face normal is better by less than 5%, we keep
+                // the face manifold (stable stacking) and MuJoCo 3.3 takes the edge: our depth is
+                // then within 5% of the true one.
+                #expect(abs(ours[deep].dist - oracle) <= 0.05 * abs(oracle) + 1e-9,
+                        "\(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
+            } else {
+                let n = ours[deep].normal
+                let along = -s2.supportValue(-n, p2) - s1.supportValue(n, p1)
+                #expect(abs(along - ours[deep].dist) < 1e-5 && ours[deep].dist >= oracle - 1e-7,
+                        "\(c.name): dist \(ours[deep].dist), along normal \(along), oracle \(oracle)")
+                #expect(abs(ours[deep].dist - oracle) <= abs(mjDeep.dist - oracle) + 1e-9,
+                        "\(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
+            }
             stats.oracleDecided += 1
             byPair[key] = stats
             print("vs MuJoCo \(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
@@ -132,7 +144,7 @@ struct CollisionMuJoCoTests {
         for (k, v) in byPair.sorted(by: { $0.key < $1.key }) {
             print("vs MuJoCo \(k): \(v.n) cases, worst |Δdist| \(v.worstDist), worst |Δnormal| \(v.worstNormal), count differs in \(v.countDiffers), settled by the oracle \(v.oracleDecided)")
         }
-        #expect(fixture.random.count >= 300 && byPair.count == 13)
+        #expect(fixture.random.count >= 300 && byPair.count == 14)
     }
 
     @Test("contact frame tangents are MuJoCo's for every contact in the fixture")

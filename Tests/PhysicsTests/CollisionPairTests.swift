@@ -306,3 +306,20 @@ struct CollisionRestingTests {
         }
     }
 }
+
+extension CollisionRestingTests {
+    /// Equal boxes stacked with an overhang: an edge axis lies within a fraction of a degree of
+    /// the face normal and separates slightly better; the face must still win (4 points), as in
+    /// MuJoCo 3.3 for the same poses.
+    @Test("equal boxes with an overhang and small tilts keep 4 face points")
+    func overhang() {
+        var rng = RandomSource(seed: 78)
+        let b = GeomShape.box(Vec3(0.1, 0.1, 0.1))
+        for _ in 0..<300 {
+            let tilt = Quat(axis: Vec3(rng.normal(), rng.normal(), 0), angle: rng.uniform(0, 0.3 * .pi / 180))
+            let c = Vec3(rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), 0.2 - 0.002)
+            let m = collide(b, .identity, b, GeomPose(pos: c, quat: tilt * Quat(axis: .unitZ, angle: rng.uniform(-0.02, 0.02))))
+            #expect(m.count >= 4, "\(m.count) points at offset \(c)")
+        }
+    }
+}
