@@ -18,6 +18,7 @@ enum CLI {
     static var commands: [any Command.Type] { [
         Simulate.self,
         BenchPhysics.self,
+        BenchCollision.self,
         BenchAutodiff.self,
     ] }
 
