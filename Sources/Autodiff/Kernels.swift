@@ -164,9 +164,6 @@ where V.Scalar: BinaryFloatingPoint {
 
 // MARK: - Float transcendental kernels
 
-/// eˣ in Float, branch-free so loops over it vectorize: n = round(x/ln2), r = x − n·ln2 by
-/// Cody–Waite (|r| ≤ ln2/2), Taylor series to r⁷ (truncation ≤ 0.347⁸/8! ≈ 5e−9, below half
-/// an ulp), times 2ⁿ built from exponent bits in two halves so 2ⁿ never overflows an exponent field.
 /// a·b + c, fused when the build targets FMA (one rounding, one instruction), else plain.
 @inline(__always)
 func madd(_ a: Float, _ b: Float, _ c: Float) -> Float {
@@ -177,6 +174,9 @@ func madd(_ a: Float, _ b: Float, _ c: Float) -> Float {
     #endif
 }
 
+/// eˣ in Float, branch-free so loops over it vectorize: n = round(x/ln2), r = x − n·ln2 by
+/// Cody–Waite (|r| ≤ ln2/2), Taylor series to r⁷ (truncation ≤ 0.347⁸/8! ≈ 5e−9, below half
+/// an ulp), times 2ⁿ built from exponent bits in two halves so 2ⁿ never overflows an exponent field.
 @inline(__always)
 func fastExpFloat(_ x: Float) -> Float {
     // Inputs outside [−104, 89] give 0 or ∞ anyway (e⁸⁹ > Float.max, e⁻¹⁰⁴ < half the least subnormal).
@@ -220,7 +220,6 @@ func fastTanhFloat(_ x: Float) -> Float {
     let signed = x < 0 ? -big : big
     return a < 0.5 ? small : signed
 }
-
 
 extension Float: TensorScalar {
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
