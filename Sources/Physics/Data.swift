@@ -247,7 +247,8 @@ public struct Data: Sendable {
     mutating func resetState(_ model: Model) {
         time = 0
         for i in 0..<model.nq { qpos[i] = model.qpos0[i] }
-        for i in 0..<model.nv { qvel[i] = 0; qfrcApplied[i] = 0 }
+        // The solver's warm start too: a reset Data must step exactly like a fresh one.
+        for i in 0..<model.nv { qvel[i] = 0; qfrcApplied[i] = 0; qaccWarmstart[i] = 0 }
         for i in 0..<model.nu { ctrl[i] = 0 }
         for b in xfrcApplied.indices { xfrcApplied[b] = .zero }
     }
