@@ -80,7 +80,7 @@ public struct Data: Sendable {
     public internal(set) var ximat: [Mat3]
     /// Joint anchors (njnt), world frame, m (free joints: the body origin).
     public internal(set) var xanchor: [Vec3]
-    /// Joint axes (njnt), world frame, unit (ball and free: the body's z axis).
+    /// Joint axes (njnt), world frame, unit (ball: the body's z axis; free: world z, as MuJoCo reports).
     public internal(set) var xaxis: [Vec3]
     /// Geom centres (ngeom), world frame, m.
     public internal(set) var geomXpos: [Vec3]
