@@ -21,7 +21,8 @@ public struct ArmState: Sendable {
     public internal(set) var broken = false
     /// The physics reported a blow-up (see `data.warning`).
     public internal(set) var blewUp = false
-    /// Pad normal force on the object (N, mean of the two pads), low-pass filtered with time
+    /// The squeeze on the object (N): the smaller of the two pads' forces along the closing axis
+    /// (a squeeze needs both jaws; one pad pushing is not one), low-pass filtered with time
     /// constant `success.squeezeTime`; compared with the object's fragility.
     public internal(set) var squeeze = 0.0
     /// Both pads touched the object during the last control period.
@@ -170,7 +171,7 @@ public struct ArmEnvironment: Environment {
             Physics.step(m, &s.data)
             if hasObject {
                 let (left, right) = padForces(s.data, object: objectGeom, ix)
-                s.squeeze += alpha * (0.5 * (left + right) - s.squeeze)
+                s.squeeze += alpha * (min(left, right) - s.squeeze)
                 if left > 0 && right > 0 { touchedBoth += 1 }
             }
         }
@@ -190,14 +191,17 @@ public struct ArmEnvironment: Environment {
         return evaluate(&s)
     }
 
-    /// Normal force (N) of the left and right pads on the object, summed over their contacts.
+    /// Squeeze (N) of the left and right pads on the object: each contact's normal force times
+    /// |normal · closing axis| (the hand's y axis, along which the fingers slide), so pads pushing
+    /// an object with their front faces do not count as squeezing it.
     func padForces(_ d: Physics.Data, object: Int, _ ix: ArmIndices) -> (Double, Double) {
         var left = 0.0, right = 0.0
+        let axis = d.siteXmat[ix.gripSite].column1
         for c in 0..<d.contacts.count {
             let contact = d.contacts[c]
             let other: Int
             if contact.geom1 == object { other = contact.geom2 } else if contact.geom2 == object { other = contact.geom1 } else { continue }
-            let f = d.efc.contactForce[c].x
+            let f = d.efc.contactForce[c].x * abs(contact.normal.dot(axis))
             if other == ix.leftPadGeom { left += f } else if other == ix.rightPadGeom { right += f }
         }
         return (left, right)
