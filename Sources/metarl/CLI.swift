@@ -19,6 +19,11 @@ enum CLI {
         Simulate.self,
         BenchPhysics.self,
         BenchAutodiff.self,
+        EnvsList.self,
+        EnvsShow.self,
+        EnvsCheck.self,
+        RolloutCommand.self,
+        BenchEnv.self,
     ] }
 
     /// What `metarl` with no arguments runs.
