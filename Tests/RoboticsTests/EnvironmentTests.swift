@@ -125,4 +125,25 @@ struct EnvironmentTests {
         task.object!.fragility = 1000
         #expect(env.runScripted(task: task, belief: belief).broken == false)
     }
+
+    @Test("joint-torque mode: actions are fractions of each joint's torque limit; NaN actions become 0")
+    func jointTorqueMode() throws {
+        var spec = try testSuite.loadSpec("reach")
+        spec.controller.mode = .jointTorque
+        let env = try testSuite.environment(spec)
+        #expect(env.spec.actionSize == 8 && env.spec.action.names[0] == "joint1.torque")
+        let task = try Benchmark.ml1(.reach, suite: testSuite, seed: 1, trainCount: 1, testCount: 0).trainTasks[0]
+        var rng = RandomSource(seed: 0)
+        var s = env.reset(task: task, rng: &rng)
+        let action: [Double] = [0.5, -2, 0, 0, 0.25, 0, .nan, -1]
+        let outcome = action.withUnsafeBufferPointer { env.step(&s, action: $0) }
+        let m = s.model
+        // arm7's limits: 87 N·m on joints 1-4, 12 N·m on 5-7 (Franka's specification sheet).
+        #expect(s.data.ctrl[m.actuator(named: "joint1")!] == 43.5)
+        #expect(s.data.ctrl[m.actuator(named: "joint2")!] == -87)       // clipped to -1
+        #expect(s.data.ctrl[m.actuator(named: "joint5")!] == 3)
+        #expect(s.data.ctrl[m.actuator(named: "joint7")!] == 0)         // NaN -> midpoint 0
+        #expect(s.data.ctrl[m.actuator(named: "finger_left")!] == 70)   // -1 opens with full force
+        #expect(outcome.reward.isFinite && !outcome.terminated)
+    }
 }
