@@ -90,7 +90,7 @@ public struct ScriptedController: Sendable {
     }
 
     /// Push: close the gripper, go behind the object on the line from the target through the
-    /// object, lower the closed pads to 8 mm above the table and push toward the target, steering
+    /// object, lower the closed pads to 4 mm above the table and push toward the target, steering
     /// the contact point so the object's line of motion turns onto the target.
     mutating func pushAction(_ env: ArmEnvironment, _ s: ArmState, object: ObjectSpec, o: Vec3, hand: Vec3,
                              toward: (Vec3, Double) -> (Double, Double, Double)) -> ((Double, Double, Double), Double) {
@@ -103,7 +103,7 @@ public struct ScriptedController: Sendable {
         // (0.009 m) and 1 cm of clearance.
         let h = object.halfExtents
         let reach = abs(dir.x) * h.x + abs(dir.y) * h.y + 0.009 + 0.01
-        let pushZ = tableTop + 0.0234 + 0.008
+        let pushZ = tableTop + 0.0234 + 0.004
         let behind = Vec3(o.x - dir.x * reach, o.y - dir.y * reach, pushZ)
         let gripper = 0.3  // 21 N closes the empty fingers; they never touch the object sideways
         switch phase {
