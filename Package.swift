@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "Autodiff", targets: ["Autodiff"]),
         .library(name: "RL", targets: ["RL"]),
+        .library(name: "Robotics", targets: ["Robotics"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -42,12 +43,15 @@ let package = Package(
         .target(name: "AutodiffKernelsAVX512", swiftSettings: kernelSettings(cpu: "skylake-avx512")),
         // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
         .target(name: "RL", dependencies: ["Numerics"]),
+        // The arm suite on Physics: scenes, controllers, task families, specs and object catalogs.
+        .target(name: "Robotics", dependencies: ["Numerics", "Physics", "RL"]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "TestSupport"]),
+        .testTarget(name: "RoboticsTests", dependencies: ["Robotics", "TestSupport"]),
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffKernels", "AutodiffKernelsAVX512", "TestSupport"]),

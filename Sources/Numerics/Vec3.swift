@@ -68,3 +68,15 @@ public struct Vec3: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "(\(x), \(y), \(z))" }
 }
+
+/// JSON form: `[x, y, z]`.
+extension Vec3: Codable {
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        self.init(try c.decode(Double.self), try c.decode(Double.self), try c.decode(Double.self))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(x); try c.encode(y); try c.encode(z)
+    }
+}

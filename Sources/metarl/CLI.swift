@@ -20,6 +20,11 @@ enum CLI {
         BenchPhysics.self,
         BenchCollision.self,
         BenchAutodiff.self,
+        EnvsList.self,
+        EnvsShow.self,
+        EnvsCheck.self,
+        RolloutCommand.self,
+        BenchEnv.self,
     ] }
 
     /// What `metarl` with no arguments runs.
