@@ -6,14 +6,17 @@ import PackageDescription
 // Autodiff's matmul and activation kernels are compiled for AVX2+FMA (`-target-cpu haswell`:
 // every x86-64 server CPU since 2013) because the portable SSE2 baseline runs them 2.5x slower
 // (measured: 32 vs 80 GFLOPS at 64x64x64). METARL_TARGET_CPU overrides it: `x86-64` for a
-// portable build, `znver4`/`skylake-avx512` for AVX-512 machines. Other architectures: no flags.
+// portable build, `znver4`/`skylake-avx512` for AVX-512 machines. Other architectures: no CPU flag.
+// Autodiff is also optimized (-O) in debug builds: unoptimized, its generic SIMD kernels run
+// ~3000x slower (0.02 GFLOPS), which would make every debug test that trains anything crawl.
 let autodiffSettings: [SwiftSetting] = {
     #if arch(x86_64)
     let cpu = Context.environment["METARL_TARGET_CPU"] ?? "haswell"
-    if cpu == "x86-64" || cpu.isEmpty { return [] }
-    return [.unsafeFlags(["-target-cpu", cpu]), .define("AUTODIFF_FMA")]
+    let optimizeInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    if cpu == "x86-64" || cpu.isEmpty { return optimizeInDebug }
+    return [.unsafeFlags(["-target-cpu", cpu]), .define("AUTODIFF_FMA")] + optimizeInDebug
     #else
-    return []
+    return [.unsafeFlags(["-O"], .when(configuration: .debug))]
     #endif
 }()
 
@@ -23,6 +26,7 @@ let package = Package(
         .executable(name: "metarl", targets: ["metarl"]),
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "Autodiff", targets: ["Autodiff"]),
+        .library(name: "RL", targets: ["RL"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -31,11 +35,14 @@ let package = Package(
         .target(name: "Physics", dependencies: ["Numerics"]),
         // Tensors with reverse-mode autodiff whose backward rules are themselves differentiable.
         .target(name: "Autodiff", swiftSettings: autodiffSettings),
+        // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
+        .target(name: "RL", dependencies: ["Numerics"]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Physics", "Autodiff"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "TestSupport"]),
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),

@@ -6,7 +6,8 @@ Developer tool only (needs `pip install mujoco==3.3.0`); CI never runs it, the t
 committed JSON. Run from the repository root:  python3 Scripts/dev/mujoco_collision_fixtures.py
 
 Each case puts geom A in the world body and geom B on a free body, runs mj_forward, and records
-every contact (geom ids in MuJoCo's order, dist, pos, normal = first row of the contact frame).
+every contact (geom ids in MuJoCo's order, dist, pos, normal = first row of the contact frame,
+the whole frame: normal and two tangents).
 The constraint cases also record efc_pos, efc_margin, efc_KBIP, efc_diagApprox and efc_R.
 """
 import json
@@ -48,6 +49,7 @@ def vec(v):
 
 
 def case(name, ta, sa, pa, qa, tb, sb, pb, qb, margin=0.0, extra_b="", option=""):
+    sa, pa, qa, sb, pb, qb = ([float(x) for x in v] for v in (sa, pa, qa, sb, pb, qb))
     return dict(name=name, a=dict(type=ta, size=sa, pos=pa, quat=qa), b=dict(type=tb, size=sb, pos=pb, quat=qb),
                 margin=margin, extra_b=extra_b, option=option)
 
@@ -99,7 +101,8 @@ def run(c):
     for i in range(d.ncon):
         con = d.contact[i]
         contacts.append(dict(geom1=int(con.geom1), geom2=int(con.geom2), dist=float(con.dist),
-                             pos=[float(x) for x in con.pos], normal=[float(x) for x in con.frame[:3]]))
+                             pos=[float(x) for x in con.pos], normal=[float(x) for x in con.frame[:3]],
+                             frame=[float(x) for x in con.frame]))
     out = dict(name=c["name"], a=a, b=b, margin=c["margin"], contacts=contacts,
                timestep=float(m.opt.timestep),
                geom_solref=[float(x) for x in m.geom_solref[1]], geom_solimp=[float(x) for x in m.geom_solimp[1]])
@@ -110,15 +113,71 @@ def run(c):
     return out
 
 
+RANDOM_PAIRS = [("plane", "sphere"), ("plane", "capsule"), ("plane", "cylinder"), ("plane", "box"),
+                ("sphere", "sphere"), ("sphere", "capsule"), ("sphere", "cylinder"), ("sphere", "box"),
+                ("capsule", "capsule"), ("capsule", "cylinder"), ("capsule", "box"),
+                ("cylinder", "cylinder"), ("cylinder", "box"), ("box", "box")]
+
+
+def support(t, size, R, u):
+    """Support value of a shape at the origin with rotation R along unit u (world)."""
+    l = R.T @ u
+    r, h = size[0], size[1]
+    if t == "sphere":
+        return r
+    if t == "capsule":
+        return abs(l[2]) * h + r
+    if t == "cylinder":
+        return math.hypot(l[0], l[1]) * r + abs(l[2]) * h
+    return abs(l[0]) * size[0] + abs(l[1]) * size[1] + abs(l[2]) * size[2]
+
+
+def random_cases(per_pair=30, seed=2024):
+    """Random near-touching configurations: B at a random direction from A, at 0.7–1.05 of the
+    touching distance (planes: B above the plane at that fraction of its reach)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for ta, tb in RANDOM_PAIRS:
+        for k in range(per_pair):
+            def rand_quat():
+                q = rng.normal(size=4)
+                return list(q / np.linalg.norm(q))
+            sa = list(rng.uniform(0.05, 0.3, 3)) if ta != "plane" else [0, 0, 0]
+            sb = list(rng.uniform(0.05, 0.3, 3))
+            qa, qb = rand_quat(), rand_quat()
+            Ra, Rb = np.zeros(9), np.zeros(9)
+            mujoco.mju_quat2Mat(Ra, np.array(qa)); mujoco.mju_quat2Mat(Rb, np.array(qb))
+            Ra, Rb = Ra.reshape(3, 3), Rb.reshape(3, 3)
+            pa = rng.uniform(-1, 1, 3)
+            if ta == "plane":
+                n = Ra[:, 2]
+                reach = support(tb, sb, Rb, -n)
+                pb = pa + reach * rng.uniform(0.7, 1.05) * n + rng.uniform(-1, 1) * Ra[:, 0]
+            else:
+                u = rng.normal(size=3); u /= np.linalg.norm(u)
+                reach = support(ta, sa, Ra, u) + support(tb, sb, Rb, -u)
+                pb = pa + reach * rng.uniform(0.7, 1.05) * u
+            cases.append(case(f"random {ta}-{tb} {k}", ta, sa, list(pa), qa, tb, sb, list(pb), qb, margin=0.01))
+    return cases
+
+
 def main():
     assert mujoco.__version__ == "3.3.0", f"fixtures are for MuJoCo 3.3.0, found {mujoco.__version__}"
     result = dict(generator="Scripts/dev/mujoco_collision_fixtures.py", mujoco=mujoco.__version__,
-                  cases=[run(c) for c in CASES])
+                  cases=[run(c) for c in CASES], random=[run(c) for c in random_cases()])
     path = os.path.join("Tests", "Fixtures", "mujoco_collision.json")
+    # One case per line: compact, yet a regenerated fixture diffs case by case.
+    def dump(v):
+        return json.dumps(v, separators=(",", ":"))
     with open(path, "w") as f:
-        json.dump(result, f, indent=1)
+        f.write('{"generator":%s,"mujoco":%s,\n"cases":[\n' % (dump(result["generator"]), dump(result["mujoco"])))
+        f.write(",\n".join(dump(c) for c in result["cases"]))
+        f.write('],\n"random":[\n')
+        f.write(",\n".join(dump(c) for c in result["random"]))
+        f.write("]}\n")
     for c in result["cases"]:
         print(f'{c["name"]:28s} ncon={len(c["contacts"])} dists={[round(x["dist"], 6) for x in c["contacts"]]}')
+    print(len(result["random"]), "random cases,", sum(1 for c in result["random"] if c["contacts"]), "with contacts")
 
 
 if __name__ == "__main__":

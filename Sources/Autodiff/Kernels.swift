@@ -167,6 +167,16 @@ where V.Scalar: BinaryFloatingPoint {
 /// eˣ in Float, branch-free so loops over it vectorize: n = round(x/ln2), r = x − n·ln2 by
 /// Cody–Waite (|r| ≤ ln2/2), Taylor series to r⁷ (truncation ≤ 0.347⁸/8! ≈ 5e−9, below half
 /// an ulp), times 2ⁿ built from exponent bits in two halves so 2ⁿ never overflows an exponent field.
+/// a·b + c, fused when the build targets FMA (one rounding, one instruction), else plain.
+@inline(__always)
+func madd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+    #if AUTODIFF_FMA
+    return c.addingProduct(a, b)
+    #else
+    return a * b + c
+    #endif
+}
+
 @inline(__always)
 func fastExpFloat(_ x: Float) -> Float {
     // Inputs outside [−104, 89] give 0 or ∞ anyway (e⁸⁹ > Float.max, e⁻¹⁰⁴ < half the least subnormal).
@@ -174,12 +184,19 @@ func fastExpFloat(_ x: Float) -> Float {
     // 1.5·2²³: adding it rounds x/ln2 to an integer held in the low mantissa bits.
     let t = xc * 1.44269504088896341 + 12582912
     let nf = t - 12582912
-    let r = (xc - nf * 0.693359375) - nf * -2.12194440e-4
-    let p: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040)))))))
+    // r = x − n·ln2 in two pieces (Cody–Waite): ln2_hi has 9 significant bits, so n·ln2_hi is exact.
+    let r = madd(-nf, -2.12194440e-4, madd(-nf, 0.693359375, xc))
+    var p: Float = madd(r, 1.0 / 5040, 1.0 / 720)
+    p = madd(p, r, 1.0 / 120)
+    p = madd(p, r, 1.0 / 24)
+    p = madd(p, r, 1.0 / 6)
+    p = madd(p, r, 0.5)
+    p = madd(p, r, 1)
+    p = madd(p, r, 1)
     let n = Int32(bitPattern: t.bitPattern &- 0x4B40_0000)
-    let h = n >> 1
-    let s1 = Float(bitPattern: UInt32(bitPattern: (h &+ 127) << 23))
-    let s2 = Float(bitPattern: UInt32(bitPattern: (n &- h &+ 127) << 23))
+    let h = n &>> 1
+    let s1 = Float(bitPattern: UInt32(bitPattern: (h &+ 127) &<< 23))
+    let s2 = Float(bitPattern: UInt32(bitPattern: (n &- h &+ 127) &<< 23))
     let y = p * s1 * s2
     return x.isNaN ? x : y
 }
@@ -191,9 +208,12 @@ func fastTanhFloat(_ x: Float) -> Float {
     let a = Swift.min(Swift.abs(x), 10)    // tanh(10) rounds to 1 in Float
     let z = x * x
     // Taylor coefficients of tanh: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075, −929569/638512875.
-    let q: Float = -0.0014558343870513183 * z + 0.0035921280365724811
-    let q2: Float = (q * z - 0.0088632355299021966) * z + 0.021869488536155203
-    let q3: Float = ((q2 * z - 0.053968253968253968) * z + 0.13333333333333333) * z - 0.33333333333333333
+    var q: Float = madd(z, -0.0014558343870513183, 0.0035921280365724811)
+    q = madd(q, z, -0.0088632355299021966)
+    q = madd(q, z, 0.021869488536155203)
+    q = madd(q, z, -0.053968253968253968)
+    q = madd(q, z, 0.13333333333333333)
+    let q3 = madd(q, z, -0.33333333333333333)
     let small = x + x * z * q3
     let e = fastExpFloat(-2 * a)
     let big = (1 - e) / (1 + e)
@@ -201,12 +221,22 @@ func fastTanhFloat(_ x: Float) -> Float {
     return a < 0.5 ? small : signed
 }
 
+
 extension Float: TensorScalar {
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int) {
-        gemmDriver(SIMD16<Float>.self, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                   a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        // Columns in multiples of 16 with 16-lane tiles, the rest (e.g. a 4-wide action head)
+        // with 4-lane tiles.
+        let wide = n & ~15
+        if wide > 0 {
+            gemmDriver(SIMD16<Float>.self, transposeA: transposeA, transposeB: transposeB, m: m, n: wide, k: k,
+                       a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        }
+        if wide < n {
+            gemmDriver(SIMD4<Float>.self, transposeA: transposeA, transposeB: transposeB, m: m, n: n - wide, k: k,
+                       a: a, lda: lda, b: transposeB ? b + wide * ldb : b + wide, ldb: ldb, c: c + wide, ldc: ldc)
+        }
     }
     public static func vExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         for i in 0..<n { y[i] = fastExpFloat(x[i]) }
@@ -247,4 +277,16 @@ extension Double: TensorScalar {
     }
     public static func scalarLog(_ x: Double) -> Double { Foundation.log(x) }
     public static func scalarExp(_ x: Double) -> Double { Foundation.exp(x) }
+}
+
+// MARK: - Build configuration
+
+/// How the kernels were compiled: "fma" when Package.swift passed a `-target-cpu` with FMA
+/// (haswell by default, or METARL_TARGET_CPU), "baseline" for the portable x86-64/other build.
+public var kernelTarget: String {
+    #if AUTODIFF_FMA
+    return "fma"
+    #else
+    return "baseline"
+    #endif
 }

@@ -126,11 +126,28 @@ final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
 @usableFromInline
 final class Node<Scalar: TensorScalar>: @unchecked Sendable {
     @usableFromInline let op: Op<Scalar>
-    @usableFromInline let inputs: [Tensor<Scalar>]
+    /// Never changed after init, except emptied by `deinit` of a node nobody else references.
+    @usableFromInline private(set) var inputs: [Tensor<Scalar>]
     @usableFromInline let outputStorage: TensorStorage<Scalar>
     @usableFromInline let outputShape: Shape
     @inlinable init(op: Op<Scalar>, inputs: [Tensor<Scalar>], outputStorage: TensorStorage<Scalar>, outputShape: Shape) {
         self.op = op; self.inputs = inputs; self.outputStorage = outputStorage; self.outputShape = outputShape
+    }
+
+    /// Tears long chains down iteratively: the default recursive release of a graph 10⁵ nodes deep
+    /// (a loss summed in a loop, a long recurrent unroll) overflows the stack. A node is taken
+    /// apart here only when this is its last reference, so shared subgraphs are untouched.
+    deinit {
+        if inputs.isEmpty { return }
+        var pending: [Node] = []
+        for t in inputs { if let n = t.node { pending.append(n) } }
+        inputs = []
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) {
+                for t in node.inputs { if let n = t.node { pending.append(n) } }
+                node.inputs = []
+            }
+        }
     }
 }
 

@@ -148,17 +148,6 @@ public struct ConstraintRows: Sendable {
     }
 }
 
-/// MuJoCo's contact frame: tangent 1 is the world y axis (or z when the normal is within 60° of
-/// y) made orthogonal to the normal; tangent 2 = normal × tangent 1. Matching it matters: a
-/// pyramidal cone is not rotationally symmetric, so the frame shapes sliding friction.
-@inlinable
-public func contactFrame(normal n: Vec3) -> Mat3 {
-    let seed: Vec3 = (n.y < 0.5 && n.y > -0.5) ? .unitY : .unitZ
-    let t1 = (seed - n.dot(seed) * n).normalized()
-    let t2 = n.cross(t1)
-    return Mat3(n.x, n.y, n.z, t1.x, t1.y, t1.z, t2.x, t2.y, t2.z)
-}
-
 // MARK: - Collision stage
 
 /// (geomXpos, geomXmat) ⇒ contacts.
@@ -240,7 +229,11 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
     for c in 0..<ncon {
         let contact = d.contacts[c]
         let p = contact.parameters
-        let frame = contactFrame(normal: contact.normal)
+        // MuJoCo's contact frame (Contact.tangents): a pyramidal cone is not rotationally
+        // symmetric, so the tangent directions shape sliding friction and must match.
+        let (t1, t2) = contact.tangents
+        let n = contact.normal
+        let frame = Mat3(n.x, n.y, n.z, t1.x, t1.y, t1.z, t2.x, t2.y, t2.z)
         d.efc.contactFrame[c] = frame
         d.efc.contactForce[c] = .zero
         d.efc.contactRowAdr[c] = -1

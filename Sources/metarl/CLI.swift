@@ -18,6 +18,8 @@ enum CLI {
     static var commands: [any Command.Type] { [
         Simulate.self,
         BenchPhysics.self,
+        BenchCollision.self,
+        BenchAutodiff.self,
     ] }
 
     /// What `metarl` with no arguments runs.

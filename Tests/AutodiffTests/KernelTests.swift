@@ -65,3 +65,13 @@ struct KernelTests {
         for (a, b) in zip(yf.scalars, yd.scalars) { #expect(abs(Double(a) - b) < 1e-5) }
     }
 }
+
+@Suite("Allocator tuning")
+struct AllocatorTests {
+    @Test("mallopt is found and accepts the settings")
+    func configure() {
+        #if os(Linux)
+        #expect(configureAllocatorForTensors())
+        #endif
+    }
+}

@@ -131,3 +131,20 @@ struct BenchPhysicsCommandTests {
         #expect(seconds > 0 && abs(rate * seconds - 2000) < 1e-6 * 2000)
     }
 }
+
+@Suite("metarl bench collision")
+struct BenchCollisionCommandTests {
+    @Test("prints every figure as a positive finite number")
+    func json() throws {
+        let r = try runMetarl(["bench", "collision", "--repeats", "1", "--scale", "0.01"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let keys = ["pair_plane_box_ns", "pair_box_box_face_ns", "pair_cylinder_box_ns", "stage_box_on_plane_ns",
+                    "broadphase_100_ns_per_geom", "broadphase_2000_ns_per_geom", "brute_force_2000_ns_per_geom"]
+        for key in keys {
+            let value = try #require(object[key] as? Double, "missing \(key)")
+            #expect(value > 0 && value.isFinite, "\(key) = \(value)")
+        }
+        #expect(object.keys.filter { $0.hasPrefix("pair_") }.count == 10)
+    }
+}

@@ -10,7 +10,7 @@ import TestSupport
 
 private struct Fixture: Decodable {
     struct GeomSpec: Decodable { let type: String; let size: [Double]; let pos: [Double]; let quat: [Double] }
-    struct MjContact: Decodable { let geom1: Int; let geom2: Int; let dist: Double; let pos: [Double]; let normal: [Double] }
+    struct MjContact: Decodable { let geom1: Int; let geom2: Int; let dist: Double; let pos: [Double]; let normal: [Double]; let frame: [Double] }
     struct Efc: Decodable { let pos: [Double]; let margin: [Double]; let KBIP: [[Double]]; let diagApprox: [Double]; let R: [Double] }
     struct Case: Decodable {
         let name: String
@@ -24,6 +24,7 @@ private struct Fixture: Decodable {
     }
     let mujoco: String
     let cases: [Case]
+    let random: [Case]
 }
 
 private let fixture: Fixture = {
@@ -79,6 +80,94 @@ struct CollisionMuJoCoTests {
             let posTol = boxBoxFace.contains(c.name) ? abs(mjDist) / 2 + 1e-9 : (convex ? 2e-3 : 1e-9)
             #expect(bestD <= posTol, "\(c.name): pos \(o.pos) vs MuJoCo \(mj.pos)")
         }
+    }
+
+    @Test("random near-touching configurations: same contacts (existence, deepest distance, normal, count)")
+    func randomConfigurations() {
+        var byPair: [String: (n: Int, worstDist: Double, worstNormal: Double, countDiffers: Int, oracleDecided: Int)] = [:]
+        for c in fixture.random {
+            let shapes = [geom(c.a), geom(c.b)]
+            // Our call order: MuJoCo's geom1 first when it found contacts; otherwise type order.
+            let first = c.contacts.first.map { ($0.geom1, $0.geom2) }
+                ?? (shapes[0].0.type.rawValue <= shapes[1].0.type.rawValue ? (0, 1) : (1, 0))
+            let (s1, p1) = shapes[first.0], (s2, p2) = shapes[first.1]
+            let ours = collide(s1, p1, s2, p2, margin: c.margin)
+            let key = "\(s1.type)-\(s2.type)"
+            var stats = byPair[key] ?? (0, 0, 0, 0, 0)
+            stats.n += 1
+            let convex = s1.type == .cylinder || s2.type == .cylinder || (s1.type, s2.type) == (.capsule, .box)
+            guard let mjDeep = c.contacts.min(by: { $0.dist < $1.dist }) else {
+                // MuJoCo: no contact. Ours may only disagree at the margin boundary.
+                #expect(ours.isEmpty || minDist(ours) > c.margin - (convex ? 2e-5 : 1e-12), "\(c.name): we found \(ours.array)")
+                byPair[key] = stats
+                continue
+            }
+            #expect(!ours.isEmpty, "\(c.name): MuJoCo found dist \(mjDeep.dist), we found nothing")
+            guard !ours.isEmpty else { continue }
+            var deep = 0
+            for i in 1..<ours.count where ours[i].dist < ours[deep].dist { deep = i }
+            // MuJoCo ≤ 3.3 halves box–box face-contact depths (see `contacts`); edge–edge ones are
+            // whole. Which path MuJoCo took is not recorded, so box–box matches either.
+            let boxBox = (s1.type, s2.type) == (.box, .box)
+            let dd = boxBox ? min(abs(ours[deep].dist - mjDeep.dist), abs(ours[deep].dist - 2 * mjDeep.dist))
+                            : abs(ours[deep].dist - mjDeep.dist)
+            let dn = (ours[deep].normal - v3(mjDeep.normal)).norm
+            stats.worstDist = max(stats.worstDist, dd); stats.worstNormal = max(stats.worstNormal, dn)
+            if ours.count != c.contacts.count { stats.countDiffers += 1 }
+            byPair[key] = stats
+            // Closed forms agree to round-off (box–box: see below). For cylinders MuJoCo runs its CCD at 1e-6 tolerance
+            // and for capsule–box a closed-form routine that approximates deep penetration; where
+            // we differ by more than that, the brute-force support oracle decides: ours must be
+            // the true signed distance along its own normal, and at least as close to the oracle.
+            if dd <= (convex ? 2e-5 : 1e-9) && dn <= (convex ? 5e-3 : 1e-9) { continue }
+            #expect(convex || boxBox, "\(c.name): closed form differs from MuJoCo: dist \(ours[deep].dist) vs \(mjDeep.dist)")
+            var rng = RandomSource(seed: 1)
+            let (oracle, _) = oracleSignedDistance(s1, p1, s2, p2, rng: &rng)
+            if boxBox {
+                // Where an edge axis within ~8° of a face normal is better by less than 5%, we keep
+                // the face manifold (stable stacking) and MuJoCo 3.3 takes the edge: our depth is
+                // then within 5% of the true one.
+                #expect(abs(ours[deep].dist - oracle) <= 0.05 * abs(oracle) + 1e-9,
+                        "\(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
+            } else {
+                let n = ours[deep].normal
+                let along = -s2.supportValue(-n, p2) - s1.supportValue(n, p1)
+                #expect(abs(along - ours[deep].dist) < 1e-5 && ours[deep].dist >= oracle - 1e-7,
+                        "\(c.name): dist \(ours[deep].dist), along normal \(along), oracle \(oracle)")
+                #expect(abs(ours[deep].dist - oracle) <= abs(mjDeep.dist - oracle) + 1e-9,
+                        "\(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
+            }
+            stats.oracleDecided += 1
+            byPair[key] = stats
+            print("vs MuJoCo \(c.name): ours \(ours[deep].dist), MuJoCo \(mjDeep.dist), oracle \(oracle)")
+        }
+        for (k, v) in byPair.sorted(by: { $0.key < $1.key }) {
+            print("vs MuJoCo \(k): \(v.n) cases, worst |Δdist| \(v.worstDist), worst |Δnormal| \(v.worstNormal), count differs in \(v.countDiffers), settled by the oracle \(v.oracleDecided)")
+        }
+        #expect(fixture.random.count >= 300 && byPair.count == 14)
+    }
+
+    @Test("contact frame tangents are MuJoCo's for every contact in the fixture")
+    func tangents() {
+        var checked = 0
+        for c in fixture.cases + fixture.random {
+            let shapes = [geom(c.a), geom(c.b)]
+            for mj in c.contacts {
+                // Our own manifold point nearest MuJoCo's supplies the tangent hint.
+                let (s1, p1) = shapes[mj.geom1], (s2, p2) = shapes[mj.geom2]
+                let ours = collide(s1, p1, s2, p2, margin: c.margin)
+                var hint = Vec3.zero
+                var bestD = Double.infinity
+                for i in 0..<ours.count where (ours[i].pos - v3(mj.pos)).norm < bestD {
+                    bestD = (ours[i].pos - v3(mj.pos)).norm; hint = ours[i].tangentHint
+                }
+                let (t1, t2) = contactTangents(v3(mj.normal), hint: hint)
+                #expect((t1 - Vec3(mj.frame[3], mj.frame[4], mj.frame[5])).norm < 1e-12, "\(c.name): t1 \(t1) vs \(mj.frame[3...5])")
+                #expect((t2 - Vec3(mj.frame[6], mj.frame[7], mj.frame[8])).norm < 1e-12, "\(c.name): t2 \(t2) vs \(mj.frame[6...8])")
+                checked += 1
+            }
+        }
+        #expect(checked > 300)
     }
 
     @Test("impedance, K, B and R per constraint row", arguments: 18..<22)

@@ -281,3 +281,45 @@ struct CollisionPairTests {
         }
     }
 }
+
+@Suite("Collision: resting configurations keep multi-point support")
+struct CollisionRestingTests {
+    /// A box resting on a box, a cylinder standing on a box and on a cylinder, each wobbling by
+    /// small random tilts (≤ 0.2°) and spins at 1 mm penetration, as a settling stack does: the
+    /// support must stay a face contact (≥ 3 points spread around the centre), never one edge point
+    /// that would let the stack pivot.
+    @Test("small tilts keep ≥ 3 face points", arguments: [GeomType.box, .cylinder])
+    func wobble(top: GeomType) {
+        var rng = RandomSource(seed: 77)
+        let base = GeomShape.box(Vec3(0.2, 0.2, 0.05))
+        let shape = top == .box ? GeomShape.box(Vec3(0.05, 0.04, 0.05)) : GeomShape.cylinder(radius: 0.05, halfLength: 0.05)
+        for _ in 0..<300 {
+            let tilt = Quat(axis: Vec3(rng.normal(), rng.normal(), 0), angle: rng.uniform(0, 0.2 * .pi / 180))
+            let spin = Quat(axis: .unitZ, angle: rng.uniform(0, 2 * .pi))
+            let c = Vec3(rng.uniform(-0.1, 0.1), rng.uniform(-0.1, 0.1), 0.05 + 0.05 - 0.001)
+            let m = collide(base, .identity, shape, GeomPose(pos: c, quat: tilt * spin))
+            #expect(m.count >= 3, "\(top): \(m.count) points at tilt \(tilt)")
+            // The points surround the top's centre: it lies inside their bounding rectangle.
+            let xs = (0..<m.count).map { m[$0].pos.x }, ys = (0..<m.count).map { m[$0].pos.y }
+            #expect(xs.min()! < c.x && c.x < xs.max()! && ys.min()! < c.y && c.y < ys.max()!, "\(top): support does not surround the centre")
+            for i in 0..<m.count { #expect(m[i].normal.z > 0.999 && m[i].dist < 0) }
+        }
+    }
+}
+
+extension CollisionRestingTests {
+    /// Equal boxes stacked with an overhang: an edge axis lies within a fraction of a degree of
+    /// the face normal and separates slightly better; the face must still win (4 points), as in
+    /// MuJoCo 3.3 for the same poses.
+    @Test("equal boxes with an overhang and small tilts keep 4 face points")
+    func overhang() {
+        var rng = RandomSource(seed: 78)
+        let b = GeomShape.box(Vec3(0.1, 0.1, 0.1))
+        for _ in 0..<300 {
+            let tilt = Quat(axis: Vec3(rng.normal(), rng.normal(), 0), angle: rng.uniform(0, 0.3 * .pi / 180))
+            let c = Vec3(rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), 0.2 - 0.002)
+            let m = collide(b, .identity, b, GeomPose(pos: c, quat: tilt * Quat(axis: .unitZ, angle: rng.uniform(-0.02, 0.02))))
+            #expect(m.count >= 4, "\(m.count) points at offset \(c)")
+        }
+    }
+}

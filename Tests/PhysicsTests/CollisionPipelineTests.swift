@@ -41,6 +41,15 @@ struct CollisionPipelineTests {
         #expect(sap.pairCount == 1)
         sap.update([AABB(lo: .zero, hi: Vec3(1, 1, 1)), AABB(lo: Vec3(1.000001, 0, 0), hi: Vec3(2, 1, 1))])
         #expect(sap.pairCount == 0)
+        // Empty and single-box scenes, and a scene that shrinks: no pairs, no trap.
+        sap.update([])
+        #expect(sap.pairCount == 0)
+        sap.update([AABB(lo: .zero, hi: Vec3(1, 1, 1))])
+        #expect(sap.pairCount == 0)
+        var empty = CollisionDetector(model: Model(bodies: [Body(name: "world", parent: -1)]))
+        var none = ContactBuffer(capacity: 4)
+        empty.detect(Model(bodies: [Body(name: "world", parent: -1)]), geomXpos: [], geomXmat: [], into: &none)
+        #expect(none.count == 0)
     }
 
     /// A plane (world) with a box resting on it and a sphere on a hinge arm above it.

@@ -85,6 +85,7 @@ struct CollisionRulesTests {
         let imp = [0.875, 0.96, 0.00125, 0.45, 2.5]
         for i in 0..<5 { #expect(isClose(p.solimp[i], imp[i], rtol: 1e-14), "solimp[\(i)]") }
         #expect(p.margin == 0.02 && p.gap == 0.002)
+        #expect(isClose(p.includeMargin, 0.018, rtol: 1e-15))
         // Direct (negative) solref on one side: element-wise min.
         g2.solver = SolverParameters(solref: (-1000, -20), solimp: [0.8, 0.99, 0.002, 0.3, 4])
         let d = mixContactParameters(g1, g2)

@@ -405,3 +405,24 @@ struct MJCFErrorTests {
         #expect(rejected > 100 && loaded + rejected == 400)
     }
 }
+
+@Suite("MJCF: features outside the solver")
+struct MJCFSolverFeatureTests {
+    @Test("an elliptic friction cone is refused with the line and attribute, not solved as a pyramid")
+    func ellipticCone() {
+        let xml = """
+        <mujoco>
+          <option cone="elliptic"/>
+          <worldbody/>
+        </mujoco>
+        """
+        #expect {
+            _ = try MJCF.load(string: xml, name: "cone.xml")
+        } throws: { error in
+            let e = error as! MJCFError
+            return e.kind == .badValue && e.line == 2 && e.description.contains("cone.xml:2")
+                && e.description.contains("elliptic") && e.description.contains("pyramidal")
+        }
+        #expect(throws: Never.self) { _ = try MJCF.load(string: "<mujoco><option cone=\"pyramidal\"/><worldbody/></mujoco>") }
+    }
+}

@@ -72,9 +72,18 @@ func collideBoxBox(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
         }
     }
 
-    // Prefer faces: an edge axis wins only when it separates clearly more (5% of the depth plus
-    // 1e-9 m), so resting boxes keep their face contact instead of flickering to one edge point.
-    let useEdge = bestEdgeI >= 0 && bestEdge > bestFace + 0.05 * abs(bestFace) + 1e-9
+    // Edge axis or face axis. An edge axis wins when it separates more (by 1e-9 relative plus
+    // 1e-12 m, so exact ties go to the face): it is then the true minimum translation. But an
+    // edge axis within ~8° of the best face normal (|cos| > 0.99) describes the same contact as
+    // that face, and in a resting stack the two trade places with round-off; there the face (a
+    // multi-point manifold) is kept unless the edge is better by 5% of the depth, ODE's fudge.
+    var useEdge = bestEdgeI >= 0 && bestEdge > bestFace + 1e-9 * abs(bestFace) + 1e-12
+    if useEdge {
+        let faceAxis = bestFaceAxis < 3 ? localAxis(p1, bestFaceAxis) : localAxis(p2, bestFaceAxis - 3)
+        if abs(faceAxis.dot(bestEdgeAxis)) > 0.99 && bestEdge < bestFace + 0.05 * abs(bestFace) + 1e-12 {
+            useEdge = false
+        }
+    }
     if !useEdge {
         if bestFaceAxis < 3 {
             let k = bestFaceAxis
@@ -88,7 +97,8 @@ func collideBoxBox(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
             if abs(b1.dot(n)) > bestDot { j = 1; bestDot = abs(b1.dot(n)) }
             if abs(b2.dot(n)) > bestDot { j = 2 }
             let incident = boxFace(hb, p2, axis: j, sign: localAxis(p2, j).dot(n) >= 0 ? -1 : 1)
-            let clipped = clipToReference(incident, reference: reference, refNormal: n)
+            var clipped = Feature(), scratch = Feature()
+            clipToReference(incident, reference: reference, refNormal: n, &clipped, &scratch)
             emitClipped(clipped, refPoint: p1.pos + ha[k] * n, refNormal: n, referenceIsGeom1: true,
                         margin: margin, &out)
         } else {
@@ -103,7 +113,8 @@ func collideBoxBox(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
             if abs(a1.dot(n)) > bestDot { i = 1; bestDot = abs(a1.dot(n)) }
             if abs(a2.dot(n)) > bestDot { i = 2 }
             let incident = boxFace(ha, p1, axis: i, sign: localAxis(p1, i).dot(n) >= 0 ? 1 : -1)
-            let clipped = clipToReference(incident, reference: reference, refNormal: -n)
+            var clipped = Feature(), scratch = Feature()
+            clipToReference(incident, reference: reference, refNormal: -n, &clipped, &scratch)
             emitClipped(clipped, refPoint: p2.pos - hb[k] * n, refNormal: -n, referenceIsGeom1: false,
                         margin: margin, &out)
         }

@@ -14,6 +14,8 @@ public struct SweepAndPrune: Sendable {
     public private(set) var pairCount = 0
     var infinite: [Int32]
 
+    /// Scratch for `count` boxes; the pair list starts with room for `pairCapacity` (default 8 per
+    /// box) and only grows if a scene ever overlaps more.
     public init(count: Int, pairCapacity: Int? = nil) {
         order = []
         order.reserveCapacity(count)

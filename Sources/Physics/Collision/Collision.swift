@@ -10,7 +10,10 @@ public struct CollisionDetector: Sendable {
     public private(set) var broadphase: SweepAndPrune
     var boxes: [AABB]
     let shapes: [GeomShape]
+    var scratch = ConvexScratch()
 
+    /// Allocates all scratch for the model's geoms once; `detect` then never allocates (unless a
+    /// scene overlaps more pairs than ever before).
     public init(model m: Model) {
         broadphase = SweepAndPrune(count: m.geoms.count)
         boxes = [AABB](repeating: AABB(lo: .zero, hi: .zero), count: m.geoms.count)
@@ -38,12 +41,13 @@ public struct CollisionDetector: Sendable {
             var manifold = ContactManifold()
             collideOrdered(shapes[i], GeomPose(pos: geomXpos[i], rot: geomXmat[i]),
                            shapes[j], GeomPose(pos: geomXpos[j], rot: geomXmat[j]),
-                           margin: margin, &manifold)
+                           margin: margin, &manifold, &scratch)
             if manifold.isEmpty { continue }
             let params = mixContactParameters(m.geoms[i], m.geoms[j])
             for c in 0..<manifold.count {
                 let p = manifold[c]
-                contacts.append(Contact(pos: p.pos, normal: p.normal, dist: p.dist, geom1: i, geom2: j, parameters: params))
+                contacts.append(Contact(pos: p.pos, normal: p.normal, dist: p.dist, geom1: i, geom2: j,
+                                        tangentHint: p.tangentHint, parameters: params))
             }
         }
     }

@@ -33,6 +33,10 @@ public struct ContactParameters: Sendable, Equatable {
         gap = 0
     }
 
+    /// The distance below which the contact constraint is active: margin − gap (MuJoCo's
+    /// `includemargin`, the `margin` of the contact's constraint rows).
+    public var includeMargin: Double { margin - gap }
+
     public static func == (a: ContactParameters, b: ContactParameters) -> Bool {
         for i in 0..<5 where a.friction[i] != b.friction[i] || a.solimp[i] != b.solimp[i] { return false }
         return a.condim == b.condim && a.solref == b.solref && a.margin == b.margin && a.gap == b.gap
@@ -52,42 +56,57 @@ public struct Contact: Sendable {
     /// Geom indices; geom1 has the lower (or equal) geom type, as in MuJoCo.
     public var geom1: Int
     public var geom2: Int
+    /// Preferred first tangent direction (need not be unit or orthogonal; zero = none): the
+    /// capsule axis for plane–capsule contacts, as MuJoCo sets it.
+    public var tangentHint: Vec3
     /// Mixed parameters, filled by the pipeline (`mixContactParameters`).
     public var parameters: ContactParameters
 
-    public init(pos: Vec3, normal: Vec3, dist: Double, geom1: Int, geom2: Int,
+    public init(pos: Vec3, normal: Vec3, dist: Double, geom1: Int, geom2: Int, tangentHint: Vec3 = .zero,
                 parameters: ContactParameters = ContactParameters()) {
         self.pos = pos; self.normal = normal; self.dist = dist
-        self.geom1 = geom1; self.geom2 = geom2; self.parameters = parameters
+        self.geom1 = geom1; self.geom2 = geom2; self.tangentHint = tangentHint; self.parameters = parameters
     }
 
-    /// Two unit tangents completing the normal to a right-handed frame (normal, t1, t2).
-    /// Deterministic: t1 is built from the world axis least aligned with the normal.
+    /// Two unit tangents completing the normal to a right-handed frame (normal, t1, t2), as
+    /// MuJoCo builds the contact frame (world frame).
     @inlinable
-    public var tangents: (Vec3, Vec3) { contactTangents(normal) }
+    public var tangents: (Vec3, Vec3) { contactTangents(normal, hint: tangentHint) }
 }
 
-/// Two unit tangents (t1, t2) with (n, t1, t2) right-handed, for a unit normal n.
+/// Two unit tangents (t1, t2) with (n, t1, t2) right-handed, for a unit normal n: MuJoCo's
+/// contact frame (mju_makeFrame), so pyramid edges point the same way as MuJoCo's. t1 is
+/// (0, 1, 0), or (0, 0, 1) when |n.y| ≥ ½, made orthogonal to n; t2 = n × t1.
+/// A `hint` of norm ≥ ½ (MuJoCo's test) replaces that default before orthogonalization.
 @inlinable
-public func contactTangents(_ n: Vec3) -> (Vec3, Vec3) {
-    // Cross with the world axis of the smallest |component| so the result is never near zero.
-    let ax = abs(n.x), ay = abs(n.y), az = abs(n.z)
-    let a: Vec3 = ax <= ay && ax <= az ? .unitX : (ay <= az ? .unitY : .unitZ)
-    let t1 = n.cross(a).normalized()
+public func contactTangents(_ n: Vec3, hint: Vec3 = .zero) -> (Vec3, Vec3) {
+    // |n.y| < ½ keeps (0, 1, 0) at least 30° away from n, so the projection never degenerates.
+    let y: Vec3 = hint.squaredNorm >= 0.25 ? hint : (abs(n.y) < 0.5 ? .unitY : .unitZ)
+    var t1 = y - n.dot(y) * n
+    let len = t1.norm
+    if len < 1e-12 {
+        // A hint along the normal (a capsule standing on a plane): fall back to the default axis.
+        let d: Vec3 = abs(n.y) < 0.5 ? .unitY : .unitZ
+        t1 = (d - n.dot(d) * n).normalized()
+    } else {
+        t1 = t1 / len
+    }
     return (t1, n.cross(t1))
 }
 
 // MARK: - Manifold of one pair
 
-/// One point of a pair's contact manifold: position, normal (geom1 → geom2) and signed distance.
+/// One point of a pair's contact manifold: position, normal (geom1 → geom2), signed distance,
+/// and an optional first-tangent hint (see `Contact.tangentHint`).
 public struct ContactPoint: Sendable {
     public var pos: Vec3
     public var normal: Vec3
     public var dist: Double
+    public var tangentHint: Vec3
 
     @inlinable
-    public init(pos: Vec3, normal: Vec3, dist: Double) {
-        self.pos = pos; self.normal = normal; self.dist = dist
+    public init(pos: Vec3, normal: Vec3, dist: Double, tangentHint: Vec3 = .zero) {
+        self.pos = pos; self.normal = normal; self.dist = dist; self.tangentHint = tangentHint
     }
 }
 
@@ -104,13 +123,13 @@ public struct ContactManifold: Sendable {
 
     public subscript(i: Int) -> ContactPoint {
         precondition(i >= 0 && i < count, "manifold index out of range")
-        return points[i]
+        return points.span[i]
     }
 
     /// Adds a point; beyond capacity the point is dropped (callers reduce before that).
-    public mutating func add(pos: Vec3, normal: Vec3, dist: Double) {
+    public mutating func add(pos: Vec3, normal: Vec3, dist: Double, tangentHint: Vec3 = .zero) {
         guard count < ContactManifold.capacity else { return }
-        points[count] = ContactPoint(pos: pos, normal: normal, dist: dist)
+        points[count] = ContactPoint(pos: pos, normal: normal, dist: dist, tangentHint: tangentHint)
         count += 1
     }
 
@@ -131,6 +150,7 @@ public struct ContactManifold: Sendable {
         for i in start..<count { points[i].normal = -points[i].normal }
     }
 
+    /// The points as an array (allocates: for tests and tools, not the step loop).
     public var array: [ContactPoint] { (0..<count).map { points[$0] } }
 }
 
@@ -139,12 +159,14 @@ public struct ContactManifold: Sendable {
 /// The step's contacts: a fixed-capacity buffer allocated once (with `Data`), reused every step.
 /// Appending past capacity drops the contact and sets `overflowed`, never allocates.
 public struct ContactBuffer: Sendable {
+    /// Maximum number of contacts kept per step.
     public let capacity: Int
     @usableFromInline var storage: [Contact]
     public private(set) var count = 0
     /// Set when a contact was dropped because the buffer was full (cleared by `removeAll`).
     public private(set) var overflowed = false
 
+    /// A buffer holding up to `capacity` contacts, allocated here once.
     public init(capacity: Int) {
         precondition(capacity >= 0, "capacity must be non-negative")
         self.capacity = capacity
@@ -157,13 +179,16 @@ public struct ContactBuffer: Sendable {
         set { precondition(i >= 0 && i < count, "contact index out of range"); storage[i] = newValue }
     }
 
+    /// Empties the buffer (keeps its storage) and clears `overflowed`.
     public mutating func removeAll() { count = 0; overflowed = false }
 
+    /// Appends a contact, or drops it and sets `overflowed` when full.
     public mutating func append(_ c: Contact) {
         guard count < capacity else { overflowed = true; return }
         storage[count] = c
         count += 1
     }
 
+    /// The contacts as an array (allocates: for tests and tools, not the step loop).
     public var array: [Contact] { Array(storage[0..<count]) }
 }

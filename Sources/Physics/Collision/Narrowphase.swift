@@ -9,29 +9,59 @@ import Numerics
 /// given; swapping the arguments negates the normals and keeps points and distances.
 /// - Returns: up to `ContactManifold.capacity` points (box on plane: 4; box face on box face: up
 ///   to 8; cylinder standing on a plane: 3).
+///
+/// This convenience form builds the general convex path's scratch (≈ 20 kB, zeroed) for pairs
+/// that need it; the step loop uses `collide(_:_:_:_:margin:scratch:)` with a reused one.
 public func collide(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
                     margin: Double = 0) -> ContactManifold {
+    if usesConvexPath(s1.type, s2.type) {
+        var scratch = ConvexScratch()
+        return collide(s1, p1, s2, p2, margin: margin, scratch: &scratch)
+    }
     var out = ContactManifold()
     if s1.type.rawValue > s2.type.rawValue {
-        collideOrdered(s2, p2, s1, p1, margin: margin, &out)
+        dispatchPrimitive(s2, p2, s1, p1, margin: margin, &out)
+        out.flip()
+    } else if s1.type == s2.type && !sameTypeFirst(s1, p1, s2, p2) {
+        dispatchPrimitive(s2, p2, s1, p1, margin: margin, &out)
         out.flip()
     } else {
-        collideOrdered(s1, p1, s2, p2, margin: margin, &out)
+        dispatchPrimitive(s1, p1, s2, p2, margin: margin, &out)
     }
     return out
+}
+
+/// `collide` with caller-owned scratch for the GJK/EPA pairs: no allocation, no zeroing.
+public func collide(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
+                    margin: Double = 0, scratch: inout ConvexScratch) -> ContactManifold {
+    var out = ContactManifold()
+    if s1.type.rawValue > s2.type.rawValue {
+        collideOrdered(s2, p2, s1, p1, margin: margin, &out, &scratch)
+        out.flip()
+    } else {
+        collideOrdered(s1, p1, s2, p2, margin: margin, &out, &scratch)
+    }
+    return out
+}
+
+/// Pairs that go through GJK/EPA (no closed form): cylinder with anything but a plane, capsule–box.
+@inline(__always)
+func usesConvexPath(_ t1: GeomType, _ t2: GeomType) -> Bool {
+    if t1 == .plane || t2 == .plane { return false }
+    return t1 == .cylinder || t2 == .cylinder || (t1 == .capsule && t2 == .box) || (t1 == .box && t2 == .capsule)
 }
 
 /// Dispatch for type(s1) ≤ type(s2). Two geoms of the same type run in a canonical order
 /// (`sameTypeFirst`), so that swapping them gives exactly the flipped contacts even where the
 /// algorithm treats its two arguments differently (reference-face choice, GJK start).
 func collideOrdered(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
-                    margin: Double, _ out: inout ContactManifold) {
+                    margin: Double, _ out: inout ContactManifold, _ scratch: inout ConvexScratch) {
     if s1.type == s2.type && !sameTypeFirst(s1, p1, s2, p2) {
         let before = out.count
-        dispatch(s2, p2, s1, p1, margin: margin, &out)
+        dispatch(s2, p2, s1, p1, margin: margin, &out, &scratch)
         out.flip(from: before)
     } else {
-        dispatch(s1, p1, s2, p2, margin: margin, &out)
+        dispatch(s1, p1, s2, p2, margin: margin, &out, &scratch)
     }
 }
 
@@ -49,7 +79,17 @@ func sameTypeFirst(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomP
 }
 
 func dispatch(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
-              margin: Double, _ out: inout ContactManifold) {
+              margin: Double, _ out: inout ContactManifold, _ scratch: inout ConvexScratch) {
+    if usesConvexPath(s1.type, s2.type) {
+        collideConvex(s1, p1, s2, p2, margin: margin, &out, &scratch)
+    } else {
+        dispatchPrimitive(s1, p1, s2, p2, margin: margin, &out)
+    }
+}
+
+/// Closed-form pairs, type(s1) ≤ type(s2).
+func dispatchPrimitive(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
+                       margin: Double, _ out: inout ContactManifold) {
     switch (s1.type, s2.type) {
     case (.plane, .plane):
         return  // two infinite planes: no meaningful contact (MuJoCo skips them too)
@@ -71,9 +111,7 @@ func dispatch(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
         collideCapsuleCapsule(s1, p1, s2, p2, margin: margin, &out)
     case (.box, .box):
         collideBoxBox(s1, p1, s2, p2, margin: margin, &out)
-    case (.sphere, .cylinder), (.capsule, .cylinder), (.capsule, .box), (.cylinder, .cylinder), (.cylinder, .box):
-        collideConvex(s1, p1, s2, p2, margin: margin, &out)
     default:
-        preconditionFailure("collideOrdered: geom types out of order")  // SHOULD NOT OCCUR
+        preconditionFailure("dispatchPrimitive: \(s1.type)–\(s2.type) is not a closed-form pair in type order")  // SHOULD NOT OCCUR
     }
 }

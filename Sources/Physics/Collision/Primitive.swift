@@ -48,19 +48,21 @@ func safeDirection(_ d: Vec3) -> Vec3 {
 // MARK: - Plane with X (plane normal = its local +z)
 
 /// Plane–sphere: one point under the sphere centre.
-func collidePlaneSphere(_ plane: GeomPose, _ r: Double, _ c: Vec3, margin: Double, _ out: inout ContactManifold) {
+func collidePlaneSphere(_ plane: GeomPose, _ r: Double, _ c: Vec3, margin: Double, _ out: inout ContactManifold,
+                        tangentHint: Vec3 = .zero) {
     let n = plane.rot.column2
     let dist = (c - plane.pos).dot(n) - r
     if dist <= margin {
-        out.add(pos: c - (r + 0.5 * dist) * n, normal: n, dist: dist)
+        out.add(pos: c - (r + 0.5 * dist) * n, normal: n, dist: dist, tangentHint: tangentHint)
     }
 }
 
-/// Plane–capsule: each end cap as a sphere, so a capsule lying on the plane gets two points.
+/// Plane–capsule: each end cap as a sphere, so a capsule lying on the plane gets two points; the
+/// first tangent follows the capsule axis, as in MuJoCo.
 func collidePlaneCapsule(_ plane: GeomPose, _ s: GeomShape, _ p: GeomPose, margin: Double, _ out: inout ContactManifold) {
     let axis = p.rot.column2
-    collidePlaneSphere(plane, s.size.x, p.pos + s.size.y * axis, margin: margin, &out)
-    collidePlaneSphere(plane, s.size.x, p.pos - s.size.y * axis, margin: margin, &out)
+    collidePlaneSphere(plane, s.size.x, p.pos + s.size.y * axis, margin: margin, &out, tangentHint: axis)
+    collidePlaneSphere(plane, s.size.x, p.pos - s.size.y * axis, margin: margin, &out, tangentHint: axis)
 }
 
 /// Plane–box: every corner within the margin (4 for a box resting on a face).

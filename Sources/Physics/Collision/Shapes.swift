@@ -12,6 +12,7 @@ public struct GeomShape: Sendable {
     @inlinable
     public init(_ type: GeomType, size: Vec3) { self.type = type; self.size = size }
 
+    /// Shapes by their MJCF sizes (m): radius, half-length, half-sizes.
     public static func sphere(_ r: Double) -> GeomShape { GeomShape(.sphere, size: Vec3(r, 0, 0)) }
     public static func capsule(radius r: Double, halfLength h: Double) -> GeomShape { GeomShape(.capsule, size: Vec3(r, h, 0)) }
     public static func cylinder(radius r: Double, halfLength h: Double) -> GeomShape { GeomShape(.cylinder, size: Vec3(r, h, 0)) }
@@ -124,6 +125,7 @@ extension GeomShape {
 
 /// World axis-aligned bounding box.
 public struct AABB: Sendable, Equatable {
+    /// Lower and upper corners (m, world frame); ±infinity for planes.
     public var lo: Vec3
     public var hi: Vec3
 

@@ -228,7 +228,15 @@ final class MJCFCompiler {
         }
         options.gravity = try a.vec3("gravity", options.gravity)
         if let s = a.string("integrator") { options.integrator = Integrator(rawValue: s)! }
-        if let s = a.string("cone") { options.cone = Cone(rawValue: s)! }
+        if let s = a.string("cone") {
+            // The constraint solver handles pyramidal cones (MuJoCo's default) only; an elliptic
+            // cone would silently become a pyramid, so it is refused.
+            guard s == Cone.pyramidal.rawValue, let v = a.value("cone") else {
+                throw a.error(.badValue, a.value("cone")!, "cone=\"elliptic\" is not supported yet: MetaRL's solver uses pyramidal friction cones (MuJoCo's default)")
+            }
+            _ = v
+            options.cone = .pyramidal
+        }
         options.iterations = try a.int("iterations", options.iterations)
         options.tolerance = try a.double("tolerance", options.tolerance)
         if let v = a.value("impratio") {
