@@ -232,8 +232,8 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
         // MuJoCo's contact frame (Contact.tangents): a pyramidal cone is not rotationally
         // symmetric, so the tangent directions shape sliding friction and must match.
         let (t1, t2) = contact.tangents
-        let n = contact.normal
-        let frame = Mat3(n.x, n.y, n.z, t1.x, t1.y, t1.z, t2.x, t2.y, t2.z)
+        let cn = contact.normal
+        let frame = Mat3(cn.x, cn.y, cn.z, t1.x, t1.y, t1.z, t2.x, t2.y, t2.z)
         d.efc.contactFrame[c] = frame
         d.efc.contactForce[c] = .zero
         d.efc.contactRowAdr[c] = -1
