@@ -38,11 +38,13 @@ final class ConstraintStorage: @unchecked Sendable {
     let pos, margin, vel, aref, R, diagApprox, force, stiffness, damping, imp: UnsafeMutablePointer<Double>
     /// Solver scratch per row: D = 1/R, J·qacc − aref, J·δ.
     let D, jar, jdelta: UnsafeMutablePointer<Double>
-    /// Per dof: a contact's relative translational and rotational Jacobian columns (3·nv each).
+    /// A contact's moving dofs (up to nv) and their relative translational and rotational
+    /// Jacobian columns (3 per listed dof), in list order.
+    let chainDof: UnsafeMutablePointer<Int>
     let jacp, jacr: UnsafeMutablePointer<Double>
-    /// Per dof: the solver's iterate, gradient, M·a − qfrcSmooth, step, M·step, unconstrained
-    /// acceleration (nv each), and the Hessian and its Cholesky factor (nv × nv).
-    let qacc, grad, smoothGrad, delta, Mdelta, a0, hessian: UnsafeMutablePointer<Double>
+    /// Per dof: the solver's iterate, gradient, M·a − qfrcSmooth, step, M·step (nv each), and the
+    /// Hessian and its Cholesky factor (nv × nv).
+    let qacc, grad, smoothGrad, delta, Mdelta, hessian: UnsafeMutablePointer<Double>
 
     private let doubles: [(UnsafeMutablePointer<Double>, Int)]
 
@@ -60,13 +62,15 @@ final class ConstraintStorage: @unchecked Sendable {
         kind.initialize(repeating: .jointLimit, count: max(1, capacity))
         id = .allocate(capacity: max(1, capacity))
         id.initialize(repeating: 0, count: max(1, capacity))
+        chainDof = .allocate(capacity: max(1, nv))
+        chainDof.initialize(repeating: 0, count: max(1, nv))
         J = make(capacity * nv)
         pos = make(capacity); margin = make(capacity); vel = make(capacity); aref = make(capacity)
         R = make(capacity); diagApprox = make(capacity); force = make(capacity)
         stiffness = make(capacity); damping = make(capacity); imp = make(capacity)
         D = make(capacity); jar = make(capacity); jdelta = make(capacity)
         jacp = make(3 * nv); jacr = make(3 * nv)
-        qacc = make(nv); grad = make(nv); smoothGrad = make(nv); delta = make(nv); Mdelta = make(nv); a0 = make(nv)
+        qacc = make(nv); grad = make(nv); smoothGrad = make(nv); delta = make(nv); Mdelta = make(nv)
         hessian = make(nv * nv)
         doubles = blocks
     }
@@ -83,6 +87,7 @@ final class ConstraintStorage: @unchecked Sendable {
     deinit {
         kind.deallocate()
         id.deallocate()
+        chainDof.deallocate()
         for (p, _) in doubles { p.deallocate() }
     }
 }
@@ -248,12 +253,12 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
         let tran = m.bodyInvWeight0[b1].translation + m.bodyInvWeight0[b2].translation
         let rot = m.bodyInvWeight0[b1].rotation + m.bodyInvWeight0[b2].rotation
 
-        contactJacobianColumns(L, cdof, subtreeCom, s, b1: b1, b2: b2, point: contact.pos)
+        let chain = contactJacobianColumns(L, cdof, subtreeCom, s, b1: b1, b2: b2, point: contact.pos)
         let first = n
         let normal = frame.row0
         if dim == 1 {
             beginRow(s, n, .contactFrictionless, id: c, pos: contact.dist, margin: includeMargin)
-            fillContactRow(L, s, row: n, last1: last1, last2: last2, normal: normal, direction: .zero, rotational: false, scale: 0)
+            fillContactRows(s, chain: chain, row: n, pair: false, normal: normal, direction: .zero, rotational: false, scale: 0)
             s.diagApprox[n] = tran
             n &+= 1
         } else {
@@ -270,15 +275,12 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
                 let rotational = k >= 3
                 let diag = tran + mu * mu * (k < 3 ? tran : rot)
                 beginRow(s, n, .contactPyramidal, id: c, pos: contact.dist, margin: includeMargin)
-                fillContactRow(L, s, row: n, last1: last1, last2: last2, normal: normal, direction: direction,
-                               rotational: rotational, scale: mu)
+                beginRow(s, n &+ 1, .contactPyramidal, id: c, pos: contact.dist, margin: includeMargin)
+                fillContactRows(s, chain: chain, row: n, pair: true, normal: normal, direction: direction,
+                                rotational: rotational, scale: mu)
                 s.diagApprox[n] = diag
-                n &+= 1
-                beginRow(s, n, .contactPyramidal, id: c, pos: contact.dist, margin: includeMargin)
-                fillContactRow(L, s, row: n, last1: last1, last2: last2, normal: normal, direction: direction,
-                               rotational: rotational, scale: -mu)
-                s.diagApprox[n] = diag
-                n &+= 1
+                s.diagApprox[n &+ 1] = diag
+                n &+= 2
             }
         }
         let soft = SoftParameters(solref: p.solref, solimp: (p.solimp[0], p.solimp[1], p.solimp[2], p.solimp[3], p.solimp[4]),
@@ -321,56 +323,58 @@ private func applySoftness(_ s: ConstraintStorage, row: Int, count: Int, _ p: So
     }
 }
 
-/// The relative Jacobian of a contact point, geom2's body against geom1's, into `s.jacp`
-/// (translation) and `s.jacr` (rotation), 3 per dof: column i is the velocity of the point on
-/// body 2 minus that on body 1 per unit qvel_i. Only dofs on the two chains are written; dofs
-/// shared by both chains get exactly zero.
+/// The relative Jacobian of a contact point, geom2's body against geom1's: lists in `s.chainDof`
+/// the dofs that move one body but not the other (those above the two chains' lowest common
+/// dof; a shared dof moves both points alike, so its column is exactly zero and is skipped) and
+/// writes their columns to `s.jacp` (translation) and `s.jacr` (rotation), 3 per entry: the
+/// velocity of the point on body 2 minus that on body 1 per unit qvel. Returns the list length.
 @inline(__always)
 private func contactJacobianColumns(_ L: Layout, _ cdof: [SpatialVector], _ subtreeCom: [Vec3], _ s: ConstraintStorage,
-                                    b1: Int, b2: Int, point: Vec3) {
-    let jp = s.jacp, jr = s.jacr
-    for body in 0..<2 {
-        var i = L.bodyLastDof[body == 0 ? b1 : b2]
-        while i >= 0 {
-            let k = 3 &* i
-            jp[k] = 0; jp[k &+ 1] = 0; jp[k &+ 2] = 0
-            jr[k] = 0; jr[k &+ 1] = 0; jr[k &+ 2] = 0
-            i = L.dofParent[i]
-        }
+                                    b1: Int, b2: Int, point: Vec3) -> Int {
+    let jp = s.jacp, jr = s.jacr, list = s.chainDof
+    // Lowest common dof: parents have smaller indices, so step the deeper chain up.
+    var i1 = L.bodyLastDof[b1], i2 = L.bodyLastDof[b2]
+    while i1 != i2 {
+        if i1 > i2 { i1 = L.dofParent[i1] } else { i2 = L.dofParent[i2] }
     }
+    let common = i1
+    var count = 0
     for body in 0..<2 {
         let b = body == 0 ? b2 : b1
         let sign = body == 0 ? 1.0 : -1.0
         var i = L.bodyLastDof[b]
-        if i < 0 { continue }
+        if i == common { continue }
         let r = point - subtreeCom[L.bodyRoot[b]]
-        while i >= 0 {
+        while i != common {
             let sv = cdof[i]
             let v = sv.linear + sv.angular.cross(r)
-            let k = 3 &* i
-            jp[k] += sign * v.x; jp[k &+ 1] += sign * v.y; jp[k &+ 2] += sign * v.z
-            jr[k] += sign * sv.angular.x; jr[k &+ 1] += sign * sv.angular.y; jr[k &+ 2] += sign * sv.angular.z
+            let k = 3 &* count
+            list[count] = i
+            jp[k] = sign * v.x; jp[k &+ 1] = sign * v.y; jp[k &+ 2] = sign * v.z
+            jr[k] = sign * sv.angular.x; jr[k &+ 1] = sign * sv.angular.y; jr[k &+ 2] = sign * sv.angular.z
+            count &+= 1
             i = L.dofParent[i]
         }
     }
+    return count
 }
 
-/// Writes J = normal·Jp + scale·(direction·Jp) (or direction·Jr when `rotational`) on the dofs
-/// of both chains of the contact whose columns `contactJacobianColumns` left in `s`.
+/// Writes J = normal·Jp + scale·(direction·Jp) (or direction·Jr when `rotational`) on the listed
+/// dofs of row `row`, and with −scale on row `row + 1` when `pair` (a pyramid's opposing edges).
 @inline(__always)
-private func fillContactRow(_ L: Layout, _ s: ConstraintStorage, row: Int, last1: Int, last2: Int,
-                            normal: Vec3, direction: Vec3, rotational: Bool, scale: Double) {
-    let out = s.J + row &* s.nv
-    let jp = s.jacp, jr = s.jacr
-    for body in 0..<2 {
-        var i = body == 0 ? last2 : last1
-        while i >= 0 {
-            let k = 3 &* i
-            let p = Vec3(jp[k], jp[k &+ 1], jp[k &+ 2])
-            let t = rotational ? Vec3(jr[k], jr[k &+ 1], jr[k &+ 2]) : p
-            out[i] = normal.dot(p) + scale * direction.dot(t)
-            i = L.dofParent[i]
-        }
+private func fillContactRows(_ s: ConstraintStorage, chain: Int, row: Int, pair: Bool,
+                             normal: Vec3, direction: Vec3, rotational: Bool, scale: Double) {
+    let nv = s.nv
+    let out = s.J + row &* nv
+    let jp = s.jacp, jr = s.jacr, list = s.chainDof
+    for e in 0..<chain {
+        let k = 3 &* e
+        let p = Vec3(jp[k], jp[k &+ 1], jp[k &+ 2])
+        let t = rotational ? Vec3(jr[k], jr[k &+ 1], jr[k &+ 2]) : p
+        let base = normal.dot(p), along = direction.dot(t)
+        let i = list[e]
+        out[i] = base + scale * along
+        if pair { out[nv &+ i] = base + (-scale) * along }
     }
 }
 
@@ -386,7 +390,7 @@ private func axisAngle(_ q: Quat) -> (Vec3, Double) {
 
 // MARK: - Solve
 
-/// (rows, qvel, qfrcSmooth, qM, qLD) ⇒ row forces, qfrcConstraint = Jᵀ f, per-contact forces.
+/// (rows, qvel, qfrcSmooth, qM) ⇒ row forces, qfrcConstraint = Jᵀ f, per-contact forces.
 /// The forces come from the primal Newton solver (ConstraintSolver.swift), warm-started from
 /// `qaccWarmstart`.
 public func solveConstraints(_ m: Model, _ d: inout Data) {
@@ -399,27 +403,20 @@ public func solveConstraints(_ m: Model, _ d: inout Data) {
     let maxIterations = m.options.iterations, tolerance = m.options.tolerance
 
     let result: BoxQP.Result = d.qM.withUnsafeBufferPointer { M in
-        d.qLD.withUnsafeBufferPointer { qLD in
-            d.layout.dofParent.withUnsafeBufferPointer { parents in
-                d.qvel.withUnsafeBufferPointer { qvel in
-                    d.qfrcSmooth.withUnsafeBufferPointer { smooth in
-                        d.qaccWarmstart.withUnsafeBufferPointer { warm in
-                            // a₀ = M⁻¹ qfrcSmooth, the unconstrained acceleration.
-                            for i in 0..<nv { s.a0[i] = smooth[i] }
-                            solveLTDL(qLD, parents: parents, nv: nv, UnsafeMutableBufferPointer(start: s.a0, count: nv))
-                            for r in 0..<n {
-                                let row = s.J + r &* nv
-                                var v = 0.0
-                                for i in 0..<nv { v += row[i] * qvel[i] }
-                                s.vel[r] = v
-                                s.aref[r] = -s.damping[r] * v - s.stiffness[r] * s.imp[r] * (s.pos[r] - s.margin[r])
-                                s.D[r] = 1 / s.R[r]
-                            }
-                            return solvePrimalNewton(n: n, nv: nv, s, M: M.baseAddress!, qfrcSmooth: smooth.baseAddress!,
-                                                     warmstart: warm.baseAddress!,
-                                                     maxIterations: maxIterations, tolerance: tolerance)
-                        }
+        d.qvel.withUnsafeBufferPointer { qvel in
+            d.qfrcSmooth.withUnsafeBufferPointer { smooth in
+                d.qaccWarmstart.withUnsafeBufferPointer { warm in
+                    for r in 0..<n {
+                        let row = s.J + r &* nv
+                        var v = 0.0
+                        for i in 0..<nv { v += row[i] * qvel[i] }
+                        s.vel[r] = v
+                        s.aref[r] = -s.damping[r] * v - s.stiffness[r] * s.imp[r] * (s.pos[r] - s.margin[r])
+                        s.D[r] = 1 / s.R[r]
                     }
+                    return solvePrimalNewton(n: n, nv: nv, s, M: M.baseAddress!, qfrcSmooth: smooth.baseAddress!,
+                                             warmstart: warm.baseAddress!,
+                                             maxIterations: maxIterations, tolerance: tolerance)
                 }
             }
         }

@@ -21,8 +21,7 @@
 /// - Parameters:
 ///   - M: the joint-space inertia, nv × nv, row-major, symmetric.
 ///   - qfrcSmooth: every force but the constraints' (nv).
-///   - warmstart: the previous step's acceleration (nv); the start is whichever of it and a₀ has
-///     the lower cost, as in MuJoCo.
+///   - warmstart: the previous step's acceleration (nv), the starting point.
 ///   - maxIterations: Newton iterations at most.
 ///   - tolerance: stop when a step improves the cost by less than this, scaled as MuJoCo does by
 ///     1 / (mean diagonal of M · nv); an unchanged active set stops the iteration before that.
@@ -35,42 +34,15 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
     let a = s.qacc, g = s.grad, sg = s.smoothGrad, delta = s.delta, Md = s.Mdelta, H = s.hessian
     var result = BoxQP.Result()
 
-    // z = J a − aref for every row.
-    @inline(__always) func residuals(_ x: UnsafePointer<Double>) {
-        for r in 0..<n {
-            let row = J + r &* nv
-            var v = 0.0
-            for i in 0..<nv { v += row[i] * x[i] }
-            jar[r] = v - aref[r]
-        }
-    }
-    // Constraint part of the cost at the current residuals.
-    @inline(__always) func constraintCost() -> Double {
-        var c = 0.0
-        for r in 0..<n where jar[r] < 0 { c += 0.5 * D[r] * jar[r] * jar[r] }
-        return c
-    }
-
-    // Starting point. With the constant ½ a₀ᵀ M a₀ dropped, the smooth part of the cost is
-    // ½ aᵀ M a − aᵀ qfrcSmooth, which is −½ a₀ᵀ qfrcSmooth at a₀.
-    var smoothAtA0 = 0.0
-    for i in 0..<nv { smoothAtA0 -= 0.5 * s.a0[i] * qfrcSmooth[i] }
-    residuals(s.a0)
-    let costA0 = smoothAtA0 + constraintCost()
-    var smoothAtWarm = 0.0
-    for i in 0..<nv {
-        let row = M + i &* nv
-        var mw = 0.0
-        for j in 0..<nv { mw += row[j] * warmstart[j] }
-        smoothAtWarm += warmstart[i] * (0.5 * mw - qfrcSmooth[i])
-    }
-    residuals(warmstart)
-    let costWarm = smoothAtWarm + constraintCost()
-    if costA0 < costWarm {
-        for i in 0..<nv { a[i] = s.a0[i] }
-        residuals(a)
-    } else {
-        for i in 0..<nv { a[i] = warmstart[i] }
+    // Start from the previous step's acceleration. (MuJoCo also tries a₀ and keeps the cheaper;
+    // the minimizer is unique and Newton reaches it from anywhere, so only the iteration count
+    // could differ, and a warm start is the better guess in a running simulation.)
+    for i in 0..<nv { a[i] = warmstart[i] }
+    for r in 0..<n {
+        let row = J + r &* nv
+        var v = 0.0
+        for i in 0..<nv { v += row[i] * a[i] }
+        jar[r] = v - aref[r]
     }
 
     // MuJoCo's scale of the cost: 1 / (mean inertia · nv).
@@ -94,13 +66,17 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
         for r in 0..<n where jar[r] < 0 {
             let row = J + r &* nv
             let dr = D[r], w = dr * jar[r]
-            for i in 0..<nv {
+            var i = 0
+            while i < nv {
                 let ji = row[i]
-                if ji == 0 { continue }
-                g[i] += w * ji
-                let dji = dr * ji
-                let h = H + i &* nv
-                for j in 0...i { h[j] += dji * row[j] }
+                if ji != 0 {
+                    g[i] += w * ji
+                    let dji = dr * ji
+                    let h = H + i &* nv
+                    var j = 0
+                    while j <= i { h[j] += dji * row[j]; j &+= 1 }
+                }
+                i &+= 1
             }
         }
         // Newton direction δ = −H⁻¹ g through the Cholesky factor H = L Lᵀ (in place).
@@ -128,12 +104,10 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
         if !(alpha > 0) { result.converged = true; break }  // no descent left: at the minimum
 
         for i in 0..<nv { a[i] += alpha * delta[i] }
+        // z is affine in a: update it along the step instead of recomputing J a.
         var activeSetChanged = false
         for r in 0..<n {
-            let row = J + r &* nv
-            var v = 0.0
-            for i in 0..<nv { v += row[i] * a[i] }
-            let z = v - aref[r]
+            let z = jar[r] + alpha * jd[r]
             if (z < 0) != (jar[r] < 0) { activeSetChanged = true }
             jar[r] = z
         }
