@@ -32,12 +32,14 @@ final class ConstraintStorage: @unchecked Sendable {
     let capacity: Int
     let kind: UnsafeMutablePointer<ConstraintKind>
     let id: UnsafeMutablePointer<Int>
-    /// capacity × nv, row-major.
+    /// The Jacobian stored by dof (nv × capacity): row r's entry for dof i is J[i·capacity + r],
+    /// so the solver's products over rows run along contiguous memory.
     let J: UnsafeMutablePointer<Double>
     /// Per row (capacity).
     let pos, margin, vel, aref, R, diagApprox, force, stiffness, damping, imp: UnsafeMutablePointer<Double>
-    /// Solver scratch per row: D = 1/R, J·qacc − aref, J·δ.
-    let D, jar, jdelta: UnsafeMutablePointer<Double>
+    /// Solver scratch per row: D = 1/R, J·qacc − aref, J·δ, D on the active rows (0 elsewhere);
+    /// and the Jacobian scaled by that (nv × capacity, like J), for the gradient and Hessian.
+    let D, jar, jdelta, weight, DJ: UnsafeMutablePointer<Double>
     /// A contact's moving dofs (up to nv) and their relative translational and rotational
     /// Jacobian columns (3 per listed dof), in list order.
     let chainDof: UnsafeMutablePointer<Int>
@@ -68,7 +70,8 @@ final class ConstraintStorage: @unchecked Sendable {
         pos = make(capacity); margin = make(capacity); vel = make(capacity); aref = make(capacity)
         R = make(capacity); diagApprox = make(capacity); force = make(capacity)
         stiffness = make(capacity); damping = make(capacity); imp = make(capacity)
-        D = make(capacity); jar = make(capacity); jdelta = make(capacity)
+        D = make(capacity); jar = make(capacity); jdelta = make(capacity); weight = make(capacity)
+        DJ = make(nv * capacity)
         jacp = make(3 * nv); jacr = make(3 * nv)
         qacc = make(nv); grad = make(nv); smoothGrad = make(nv); delta = make(nv); Mdelta = make(nv)
         hessian = make(nv * nv)
@@ -108,7 +111,10 @@ public struct ConstraintRows: Sendable {
     // diagonal approximation of J M⁻¹ Jᵀ, and the force.
     public var kind: [ConstraintKind] { Array(UnsafeBufferPointer(start: storage.kind, count: count)) }
     public var id: [Int] { Array(UnsafeBufferPointer(start: storage.id, count: count)) }
-    public var J: [Double] { Array(UnsafeBufferPointer(start: storage.J, count: count * nv)) }
+    public var J: [Double] {
+        let s = storage
+        return (0..<(count * nv)).map { k in s.J[(k % nv) * s.capacity + k / nv] }
+    }
     public var pos: [Double] { Array(UnsafeBufferPointer(start: storage.pos, count: count)) }
     public var margin: [Double] { Array(UnsafeBufferPointer(start: storage.margin, count: count)) }
     public var vel: [Double] { Array(UnsafeBufferPointer(start: storage.vel, count: count)) }
@@ -170,7 +176,6 @@ public func collision(_ m: Model, _ d: inout Data) {
 /// a row touches only those dofs.
 public func makeConstraints(_ m: Model, _ d: inout Data) {
     let L = d.layout
-    let nv = m.nv
     let h = m.options.timestep
     let ncon = d.contacts.count
 
@@ -183,6 +188,8 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
     }
     d.efc.prepare(rows: bound)
     let s = d.efc.storage
+    // Zero the Jacobian of every row this step can fill: one contiguous run per dof.
+    for i in 0..<m.nv { (s.J + i &* s.capacity).update(repeating: 0, count: bound) }
     var n = 0
 
     // Joint limits: one row per violated (or within-margin) side.
@@ -197,14 +204,14 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
             let soft = SoftParameters(solref: L.jointSolref[j], solimp: L.jointSolimp[j], timestep: h)
             if q - lower < margin {
                 beginRow(s, n, .jointLimit, id: j, pos: q - lower, margin: margin)
-                s.J[n &* nv &+ adr] = 1
+                s.J[adr &* s.capacity &+ n] = 1
                 s.diagApprox[n] = m.dofInvWeight0[adr]
                 applySoftness(s, row: n, count: 1, soft)
                 n &+= 1
             }
             if upper - q < margin {
                 beginRow(s, n, .jointLimit, id: j, pos: upper - q, margin: margin)
-                s.J[n &* nv &+ adr] = -1
+                s.J[adr &* s.capacity &+ n] = -1
                 s.diagApprox[n] = m.dofInvWeight0[adr]
                 applySoftness(s, row: n, count: 1, soft)
                 n &+= 1
@@ -217,9 +224,9 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
             let value = L.jointRange[j].1 - angle
             guard value < margin else { continue }
             beginRow(s, n, .jointLimit, id: j, pos: value, margin: margin)
-            s.J[n &* nv &+ adr] = -axis.x
-            s.J[n &* nv &+ adr + 1] = -axis.y
-            s.J[n &* nv &+ adr + 2] = -axis.z
+            s.J[adr &* s.capacity &+ n] = -axis.x
+            s.J[(adr + 1) &* s.capacity &+ n] = -axis.y
+            s.J[(adr + 2) &* s.capacity &+ n] = -axis.z
             s.diagApprox[n] = m.dofInvWeight0[adr]
             applySoftness(s, row: n, count: 1,
                           SoftParameters(solref: L.jointSolref[j], solimp: L.jointSolimp[j], timestep: h))
@@ -299,14 +306,14 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
     d.efc.count = n
 }
 
-/// Sets a row's kind, id, position and margin and zeroes its Jacobian.
+/// Sets a row's kind, id, position and margin (its Jacobian was zeroed by `makeConstraints`).
 @inline(__always)
 private func beginRow(_ s: ConstraintStorage, _ r: Int, _ kind: ConstraintKind, id: Int, pos: Double, margin: Double) {
     s.kind[r] = kind
     s.id[r] = id
     s.pos[r] = pos
     s.margin[r] = margin
-    (s.J + r &* s.nv).update(repeating: 0, count: s.nv)
+
 }
 
 /// Impedance, K, B and R for `count` rows starting at `row`, which share one position (a
@@ -332,10 +339,17 @@ private func applySoftness(_ s: ConstraintStorage, row: Int, count: Int, _ p: So
 private func contactJacobianColumns(_ L: Layout, _ cdof: [SpatialVector], _ subtreeCom: [Vec3], _ s: ConstraintStorage,
                                     b1: Int, b2: Int, point: Vec3) -> Int {
     let jp = s.jacp, jr = s.jacr, list = s.chainDof
-    // Lowest common dof: parents have smaller indices, so step the deeper chain up.
+    // Lowest common dof: parents have smaller indices, so step the deeper chain up. (A body
+    // welded to the world, as a floor is, shares nothing: -1 at once.)
     var i1 = L.bodyLastDof[b1], i2 = L.bodyLastDof[b2]
-    while i1 != i2 {
-        if i1 > i2 { i1 = L.dofParent[i1] } else { i2 = L.dofParent[i2] }
+    if i1 < 0 || i2 < 0 {
+        i1 = -1
+    } else {
+        L.dofParent.withUnsafeBufferPointer { parent in
+            while i1 != i2 {
+                if i1 > i2 { i1 = parent[i1] } else { i2 = parent[i2] }
+            }
+        }
     }
     let common = i1
     var count = 0
@@ -345,7 +359,7 @@ private func contactJacobianColumns(_ L: Layout, _ cdof: [SpatialVector], _ subt
         var i = L.bodyLastDof[b]
         if i == common { continue }
         let r = point - subtreeCom[L.bodyRoot[b]]
-        while i != common {
+        while i != common {  // i > common ≥ -1 on the way up
             let sv = cdof[i]
             let v = sv.linear + sv.angular.cross(r)
             let k = 3 &* count
@@ -364,17 +378,17 @@ private func contactJacobianColumns(_ L: Layout, _ cdof: [SpatialVector], _ subt
 @inline(__always)
 private func fillContactRows(_ s: ConstraintStorage, chain: Int, row: Int, pair: Bool,
                              normal: Vec3, direction: Vec3, rotational: Bool, scale: Double) {
-    let nv = s.nv
-    let out = s.J + row &* nv
+    let cap = s.capacity
+    let out = s.J + row
     let jp = s.jacp, jr = s.jacr, list = s.chainDof
     for e in 0..<chain {
         let k = 3 &* e
         let p = Vec3(jp[k], jp[k &+ 1], jp[k &+ 2])
         let t = rotational ? Vec3(jr[k], jr[k &+ 1], jr[k &+ 2]) : p
         let base = normal.dot(p), along = direction.dot(t)
-        let i = list[e]
+        let i = list[e] &* cap
         out[i] = base + scale * along
-        if pair { out[nv &+ i] = base + (-scale) * along }
+        if pair { out[i &+ 1] = base + (-scale) * along }
     }
 }
 
@@ -406,11 +420,15 @@ public func solveConstraints(_ m: Model, _ d: inout Data) {
         d.qvel.withUnsafeBufferPointer { qvel in
             d.qfrcSmooth.withUnsafeBufferPointer { smooth in
                 d.qaccWarmstart.withUnsafeBufferPointer { warm in
+                    // J q̇, dof by dof along the rows (the same order of additions as a row dot).
+                    let cap = s.capacity
+                    for r in 0..<n { s.vel[r] = 0 }
+                    for i in 0..<nv {
+                        let column = s.J + i &* cap, qi = qvel[i]
+                        for r in 0..<n { s.vel[r] += column[r] * qi }
+                    }
                     for r in 0..<n {
-                        let row = s.J + r &* nv
-                        var v = 0.0
-                        for i in 0..<nv { v += row[i] * qvel[i] }
-                        s.vel[r] = v
+                        let v = s.vel[r]
                         s.aref[r] = -s.damping[r] * v - s.stiffness[r] * s.imp[r] * (s.pos[r] - s.margin[r])
                         s.D[r] = 1 / s.R[r]
                     }
@@ -425,12 +443,7 @@ public func solveConstraints(_ m: Model, _ d: inout Data) {
 
     // qfrcConstraint = Jᵀ f.
     d.qfrcConstraint.withUnsafeMutableBufferPointer { q in
-        for r in 0..<n {
-            let f = s.force[r]
-            if f == 0 { continue }
-            let row = s.J + r &* nv
-            for i in 0..<nv { q[i] += row[i] * f }
-        }
+        for i in 0..<nv { q[i] = dot(s.J + i &* s.capacity, s.force, n) }
     }
     // Contact forces in the contact frame: each pyramid edge J_n ± μ_k J_k pushes f along the
     // normal and ±μ_k f along direction k.

@@ -30,7 +30,8 @@
 func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer<Double>,
                        qfrcSmooth: UnsafePointer<Double>, warmstart: UnsafePointer<Double>,
                        maxIterations: Int, tolerance: Double) -> BoxQP.Result {
-    let J = s.J, D = s.D, aref = s.aref, jar = s.jar, jd = s.jdelta
+    let J = s.J, D = s.D, aref = s.aref, jar = s.jar, jd = s.jdelta, DJ = s.DJ, weight = s.weight
+    let cap = s.capacity  // J and DJ: entry (row r, dof i) at [i·cap + r]
     let a = s.qacc, g = s.grad, sg = s.smoothGrad, delta = s.delta, Md = s.Mdelta, H = s.hessian
     var result = BoxQP.Result()
 
@@ -38,12 +39,8 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
     // the minimizer is unique and Newton reaches it from anywhere, so only the iteration count
     // could differ, and a warm start is the better guess in a running simulation.)
     for i in 0..<nv { a[i] = warmstart[i] }
-    for r in 0..<n {
-        let row = J + r &* nv
-        var v = 0.0
-        for i in 0..<nv { v += row[i] * a[i] }
-        jar[r] = v - aref[r]
-    }
+    for r in 0..<n { jar[r] = -aref[r] }
+    for i in 0..<nv { axpy(a[i], J + i &* cap, jar, n) }
 
     // MuJoCo's scale of the cost: 1 / (mean inertia · nv).
     var trace = 0.0
@@ -53,31 +50,21 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
     while result.newtonIterations < maxIterations {
         result.newtonIterations += 1
         // Gradient M a − qfrcSmooth + Σ_active D z Jᵀ, and Hessian M + Σ_active D J Jᵀ (lower
-        // triangle).
+        // triangle), as dot products along the rows with J scaled by D on the active rows.
+        for r in 0..<n { weight[r] = jar[r] < 0 ? D[r] : 0 }
+        for i in 0..<nv {
+            let column = J + i &* cap, scaled = DJ + i &* cap
+            for r in 0..<n { scaled[r] = weight[r] * column[r] }
+        }
         for i in 0..<nv {
             let row = M + i &* nv
             var v = 0.0
             for j in 0..<nv { v += row[j] * a[j] }
             sg[i] = v - qfrcSmooth[i]
-            g[i] = sg[i]
+            let di = DJ + i &* cap
+            g[i] = sg[i] + dot(di, jar, n)
             let h = H + i &* nv
-            for j in 0...i { h[j] = row[j] }
-        }
-        for r in 0..<n where jar[r] < 0 {
-            let row = J + r &* nv
-            let dr = D[r], w = dr * jar[r]
-            var i = 0
-            while i < nv {
-                let ji = row[i]
-                if ji != 0 {
-                    g[i] += w * ji
-                    let dji = dr * ji
-                    let h = H + i &* nv
-                    var j = 0
-                    while j <= i { h[j] += dji * row[j]; j &+= 1 }
-                }
-                i &+= 1
-            }
+            for j in 0...i { h[j] = row[j] + dot(di, J + j &* cap, n) }
         }
         // Newton direction δ = −H⁻¹ g through the Cholesky factor H = L Lᵀ (in place).
         guard choleskyFactor(H, nv) else { break }  // SHOULD NOT OCCUR: H ⪰ M > 0
@@ -94,12 +81,8 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
             quad += delta[i] * v
             lin += delta[i] * sg[i]
         }
-        for r in 0..<n {
-            let row = J + r &* nv
-            var v = 0.0
-            for i in 0..<nv { v += row[i] * delta[i] }
-            jd[r] = v
-        }
+        for r in 0..<n { jd[r] = 0 }
+        for i in 0..<nv { axpy(delta[i], J + i &* cap, jd, n) }
         let (alpha, change) = exactLineSearch(n: n, z: jar, dz: jd, D: D, quad: quad, lin: lin)
         if !(alpha > 0) { result.converged = true; break }  // no descent left: at the minimum
 
@@ -120,6 +103,30 @@ func solvePrimalNewton(n: Int, nv: Int, _ s: ConstraintStorage, M: UnsafePointer
 
     for r in 0..<n { s.force[r] = jar[r] < 0 ? -D[r] * jar[r] : 0 }
     return result
+}
+
+/// y[k] += alpha·x[k] for k < n.
+@inline(__always)
+func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+    for k in 0..<n { y[k] += alpha * x[k] }
+}
+
+/// Σ a[k]·b[k] for k < n, in two SIMD lanes with two accumulators (a fixed order: deterministic).
+@inline(__always)
+func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+    var acc0 = SIMD2<Double>(), acc1 = SIMD2<Double>()
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    var k = 0
+    while k &+ 4 <= n {
+        acc0 += ra.loadUnaligned(fromByteOffset: k &* 8, as: SIMD2<Double>.self)
+            * rb.loadUnaligned(fromByteOffset: k &* 8, as: SIMD2<Double>.self)
+        acc1 += ra.loadUnaligned(fromByteOffset: (k &+ 2) &* 8, as: SIMD2<Double>.self)
+            * rb.loadUnaligned(fromByteOffset: (k &+ 2) &* 8, as: SIMD2<Double>.self)
+        k &+= 4
+    }
+    var sum = (acc0 + acc1).sum()
+    while k < n { sum += a[k] * b[k]; k &+= 1 }
+    return sum
 }
 
 /// In-place Cholesky factor (lower triangle, row-major) of the symmetric n × n matrix whose
