@@ -3,22 +3,23 @@
 // only the toolchain's own modules (Foundation, FoundationXML, Dispatch, Testing).
 import PackageDescription
 
-// Autodiff's matmul and activation kernels are compiled for AVX2+FMA (`-target-cpu haswell`:
-// every x86-64 server CPU since 2013) because the portable SSE2 baseline runs them 2.5x slower
-// (measured: 32 vs 80 GFLOPS at 64x64x64). METARL_TARGET_CPU overrides it: `x86-64` for a
-// portable build, `znver4`/`skylake-avx512` for AVX-512 machines. Other architectures: no CPU flag.
-// Autodiff is also optimized (-O) in debug builds: unoptimized, its generic SIMD kernels run
-// ~3000x slower (0.02 GFLOPS), which would make every debug test that trains anything crawl.
-let autodiffSettings: [SwiftSetting] = {
+// Autodiff's hot loops (AutodiffKernels: GEMM, exp, tanh) are compiled for AVX2+FMA
+// (`-target-cpu haswell`: every x86-64 server CPU since 2013) because the portable SSE2 baseline
+// runs them 2.5x slower (measured: 31 vs 80 GFLOPS at 64x64x64). The same source is compiled a
+// second time for AVX-512 (AutodiffKernelsAVX512, ~200 GFLOPS here); Autodiff picks that one at
+// run time only on CPUs that report AVX-512. METARL_TARGET_CPU=x86-64 builds both portably
+// (no CPU flags). Other architectures: no CPU flags.
+// Autodiff and its kernels are also optimized (-O) in debug builds: unoptimized, the generic SIMD
+// kernels run ~3000x slower (0.02 GFLOPS), which would make every debug test that trains crawl.
+let optimizeInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+func kernelSettings(cpu: String) -> [SwiftSetting] {
     #if arch(x86_64)
-    let cpu = Context.environment["METARL_TARGET_CPU"] ?? "haswell"
-    let optimizeInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
-    if cpu == "x86-64" || cpu.isEmpty { return optimizeInDebug }
-    return [.unsafeFlags(["-target-cpu", cpu]), .define("AUTODIFF_FMA")] + optimizeInDebug
+    if Context.environment["METARL_TARGET_CPU"] == "x86-64" { return optimizeInDebug }
+    return [.unsafeFlags(["-target-cpu", Context.environment["METARL_TARGET_CPU"] ?? cpu]), .define("AUTODIFF_FMA")] + optimizeInDebug
     #else
-    return [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    return optimizeInDebug
     #endif
-}()
+}
 
 let package = Package(
     name: "MetaRL",
@@ -34,7 +35,11 @@ let package = Package(
         // Rigid-body engine in generalized coordinates (MuJoCo conventions) and its MJCF compiler.
         .target(name: "Physics", dependencies: ["Numerics"]),
         // Tensors with reverse-mode autodiff whose backward rules are themselves differentiable.
-        .target(name: "Autodiff", swiftSettings: autodiffSettings),
+        .target(name: "Autodiff", dependencies: ["AutodiffKernels", "AutodiffKernelsAVX512"], swiftSettings: optimizeInDebug),
+        // Autodiff's raw-pointer loops, compiled for AVX2+FMA; and the same file (a symbolic link)
+        // compiled for AVX-512. Autodiff chooses between them at run time.
+        .target(name: "AutodiffKernels", swiftSettings: kernelSettings(cpu: "haswell")),
+        .target(name: "AutodiffKernelsAVX512", swiftSettings: kernelSettings(cpu: "skylake-avx512")),
         // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
         .target(name: "RL", dependencies: ["Numerics"]),
         // The command-line tool: argument parsing and subcommands only.
@@ -45,7 +50,7 @@ let package = Package(
         .testTarget(name: "RLTests", dependencies: ["RL", "TestSupport"]),
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffKernels", "AutodiffKernelsAVX512", "TestSupport"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
     ],

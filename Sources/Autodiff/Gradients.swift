@@ -145,6 +145,15 @@ extension Node {
 ///
 /// Thread safety: the pass reads only immutable nodes and keeps its sums in local storage, so
 /// threads may differentiate independent (or even shared) graphs concurrently.
+///
+/// Example, one MAML inner step and the meta-gradient through it:
+/// ```
+/// let θ = policy.parameters.requiringGradient()
+/// let inner = -(policy.logLikelihood(a, given: s, parameters: θ) * advantages).mean()
+/// let θAdapted = θ - α * gradients(of: inner, wrt: θ, createGraph: true)   // still a function of θ
+/// let outer = -(policy.logLikelihood(a2, given: s2, parameters: θAdapted) * advantages2).mean()
+/// let metaGradient = gradients(of: outer, wrt: θ)                        // through the inner step
+/// ```
 @inlinable
 public func gradients<S>(of loss: Tensor<S>, wrt: [Tensor<S>], createGraph: Bool = false,
                          seed: Tensor<S>? = nil) -> [Tensor<S>] {

@@ -69,6 +69,21 @@ public struct Parameters<Scalar: TensorScalar>: Sendable {
     @inlinable public static func * (c: Scalar, a: Parameters) -> Parameters { a.map { $0.scaled(by: c) } }
     @inlinable public static func * (a: Parameters, c: Scalar) -> Parameters { a.map { $0.scaled(by: c) } }
 
+    /// Σ of squares of all scalars, accumulated in Double (untracked): ‖θ‖² for gradient-norm
+    /// clipping and diagnostics.
+    @inlinable public var squaredNorm: Double {
+        var acc = 0.0
+        for t in tensors { t.withUnsafeBufferPointer { p in for v in p { acc += Double(v) * Double(v) } } }
+        return acc
+    }
+    /// These parameters scaled so that their global norm is at most `maxNorm` (unchanged when it
+    /// already is): gradient clipping by global norm.
+    @inlinable public func clippedByGlobalNorm(_ maxNorm: Scalar) -> Parameters {
+        let norm = squaredNorm.squareRoot()
+        guard norm > Double(maxNorm), norm > 0 else { return self }
+        return self * Scalar(Double(maxNorm) / norm)
+    }
+
     /// Σ over all tensors of Σ a⊙b, shape [] (differentiable).
     @inlinable public func dot(_ other: Parameters) -> Tensor<Scalar> {
         precondition(names == other.names, "Parameters.dot: layouts differ")

@@ -80,7 +80,7 @@ public struct Data: Sendable {
     public internal(set) var ximat: [Mat3]
     /// Joint anchors (njnt), world frame, m (free joints: the body origin).
     public internal(set) var xanchor: [Vec3]
-    /// Joint axes (njnt), world frame, unit (ball and free: the body's z axis).
+    /// Joint axes (njnt), world frame, unit (ball: the body's z axis; free: world z, as MuJoCo reports).
     public internal(set) var xaxis: [Vec3]
     /// Geom centres (ngeom), world frame, m.
     public internal(set) var geomXpos: [Vec3]
@@ -247,7 +247,8 @@ public struct Data: Sendable {
     mutating func resetState(_ model: Model) {
         time = 0
         for i in 0..<model.nq { qpos[i] = model.qpos0[i] }
-        for i in 0..<model.nv { qvel[i] = 0; qfrcApplied[i] = 0 }
+        // The solver's warm start too: a reset Data must step exactly like a fresh one.
+        for i in 0..<model.nv { qvel[i] = 0; qfrcApplied[i] = 0; qaccWarmstart[i] = 0 }
         for i in 0..<model.nu { ctrl[i] = 0 }
         for b in xfrcApplied.indices { xfrcApplied[b] = .zero }
     }

@@ -56,7 +56,7 @@ func inverseWeights(_ m: Model) -> (bodies: [InverseWeight], dofs: [Double]) {
         let a = inverseInertia(jacp + jacr, 6)
         bodies[b] = InverseWeight(translation: (a[0] + a[7] + a[14]) / 3, rotation: (a[21] + a[28] + a[35]) / 3)
     }
-    for (j, joint) in m.joints.enumerated() {
+    for joint in m.joints {
         let n = joint.type.nv, adr = joint.dofAdr
         if isSimpleSlider(m, joint.body) {
             dofs[adr] = 1 / max(softMinimum, m.bodies[joint.body].mass)
@@ -73,7 +73,6 @@ func inverseWeights(_ m: Model) -> (bodies: [InverseWeight], dofs: [Double]) {
         default:
             dofs[adr] = a[0]
         }
-        _ = j
     }
     return (bodies, dofs)
 }

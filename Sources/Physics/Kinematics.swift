@@ -28,7 +28,8 @@ public func kinematics(_ m: Model, _ d: inout Data) {
                 x = Vec3(d.qpos[a], d.qpos[a + 1], d.qpos[a + 2])
                 q = Quat(d.qpos[a + 3], d.qpos[a + 4], d.qpos[a + 5], d.qpos[a + 6]).normalized()
                 d.xanchor[j] = x
-                d.xaxis[j] = q.rotate(.unitZ)
+                // MuJoCo reports a free joint's (unused) axis as world z.
+                d.xaxis[j] = .unitZ
             case .ball:
                 let jpos = L.jointPos[j]
                 let anchor = x + q.rotate(jpos)

@@ -293,6 +293,8 @@ public struct Model: Sendable {
     public init(name: String = "MuJoCo Model", options: Options = Options(), bodies: [Body], joints: [Joint] = [], geoms: [Geom] = [],
                 sites: [Site] = [], actuators: [Actuator] = [], keyframes: [Keyframe] = []) {
         precondition(!bodies.isEmpty && bodies[0].parent == -1, "body 0 must be the world (parent -1)")
+        // The solver has pyramidal cones only; an elliptic option must not pass silently.
+        precondition(options.cone == .pyramidal, "elliptic friction cones are not supported yet")
         var bodies = bodies
         var joints = joints
         var dofs: [Dof] = []

@@ -1,6 +1,8 @@
 import Testing
 import Foundation
 import Autodiff
+import AutodiffKernels
+import AutodiffKernelsAVX512
 
 /// The Float kernels (SIMD matmul, polynomial exp/tanh) against Double references.
 @Suite("Float kernels vs Double references")
@@ -73,5 +75,44 @@ struct AllocatorTests {
         #if os(Linux)
         #expect(configureAllocatorForTensors())
         #endif
+    }
+}
+
+/// The two compilations of AutodiffKernels (AVX2+FMA and AVX-512) must compute the same numbers:
+/// same operations in the same order, fused multiply-adds in both. Checked bit for bit, so a
+/// result never depends on which machine ran it.
+@Suite("AVX2 and AVX-512 kernel compilations agree")
+struct KernelPathTests {
+    @Test("GEMM (all transposes) and exp/tanh/softplus, bit for bit", arguments: [(1, 64, 39), (5, 37, 300), (64, 64, 64), (9, 4, 64)])
+    func samePaths(_ size: (Int, Int, Int)) throws {
+        guard CPUFeatures.hasAVX512 else { return }   // the AVX-512 compilation cannot run here
+        let (m, n, k) = size
+        var rng = TestRNG(seed: 77)
+        let a = (0..<(m * k)).map { _ in Float(rng.uniform(-1, 1)) }, b = (0..<(k * n)).map { _ in Float(rng.uniform(-1, 1)) }
+        for ta in [false, true] {
+            for tb in [false, true] {
+                var c1 = [Float](repeating: 0, count: m * n), c2 = c1
+                let lda = ta ? m : k, ldb = tb ? k : n
+                AutodiffKernels.Kernels.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c1, ldc: n)
+                AutodiffKernelsAVX512.Kernels.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: &c2, ldc: n)
+                #expect(c1 == c2, "sgemm \(size) ta=\(ta) tb=\(tb)")
+            }
+        }
+        let x = (0..<1000).map { _ in Float(rng.uniform(-30, 30)) }
+        var y1 = [Float](repeating: 0, count: x.count), y2 = y1
+        AutodiffKernels.Kernels.vexpf(x, &y1, x.count); AutodiffKernelsAVX512.Kernels.vexpf(x, &y2, x.count)
+        #expect(y1 == y2)
+        AutodiffKernels.Kernels.vtanhf(x, &y1, x.count); AutodiffKernelsAVX512.Kernels.vtanhf(x, &y2, x.count)
+        #expect(y1 == y2)
+        AutodiffKernels.Kernels.vsoftplusf(x, &y1, x.count); AutodiffKernelsAVX512.Kernels.vsoftplusf(x, &y2, x.count)
+        #expect(y1 == y2)
+    }
+
+    @Test("the AVX-512 path is chosen exactly when the CPU has AVX-512 and it was built for it")
+    func dispatch() {
+        let forced = ProcessInfo.processInfo.environment["METARL_KERNELS"] == "avx2"
+        // A portable build (METARL_TARGET_CPU=x86-64) compiles both without CPU flags: no point.
+        let built = AutodiffKernelsAVX512.Kernels.fusedMultiplyAdd
+        #expect(KernelPath.active == (CPUFeatures.hasAVX512 && built && !forced ? .avx512 : .avx2))
     }
 }

@@ -19,6 +19,14 @@ private func run(_ m: Model, _ d: inout Physics.Data, seconds: Double, each: (Ph
     }
 }
 
+/// Mean x acceleration of a free body over 1 s, after 0.2 s to settle onto the plane.
+private func downhillAcceleration(_ m: Model, _ d: inout Physics.Data) -> Double {
+    run(m, &d, seconds: 0.2)
+    let v0 = d.qvel[0], t0 = d.time
+    run(m, &d, seconds: 1.0)
+    return (d.qvel[0] - v0) / (d.time - t0)
+}
+
 /// Gravity of magnitude g tilted by θ about y, so that "downhill" is +x on a level plane: the
 /// same mechanics as an incline of angle θ, with exact contact geometry.
 private func tiltedGravity(_ thetaDegrees: Double, g: Double = 9.81) -> String {
@@ -61,10 +69,7 @@ struct ContactPhysicsTests {
         </worldbody></mujoco>
         """)
         var d = Physics.Data(m)
-        run(m, &d, seconds: 0.2)
-        let v0 = d.qvel[0], t0 = d.time
-        run(m, &d, seconds: 1.0)
-        let measured = (d.qvel[0] - v0) / (d.time - t0)
+        let measured = downhillAcceleration(m, &d)
         let t = theta * Double.pi / 180
         let expected = g * (sin(t) - mu * cos(t))
         #expect(abs(measured - expected) < 0.03 * expected, "a = \(measured), expected \(expected)")
@@ -93,10 +98,7 @@ struct ContactPhysicsTests {
         </worldbody></mujoco>
         """)
         var d = Physics.Data(m)
-        run(m, &d, seconds: 0.2)
-        let v0 = d.qvel[0], t0 = d.time
-        run(m, &d, seconds: 1.0)
-        let measured = (d.qvel[0] - v0) / (d.time - t0)
+        let measured = downhillAcceleration(m, &d)
         let expected = 5.0 / 7.0 * g * sin(theta * Double.pi / 180)
         #expect(abs(measured - expected) < 0.03 * expected, "a = \(measured), expected \(expected)")
         // Rolling without slipping: v = ω r (ω about +y in the world for motion along +x).
@@ -274,5 +276,28 @@ struct GraspTests {
         #expect(holding.lifted > 0.095, "lifted only \(holding.lifted) m")
         let slipping = try graspScene(squeeze: 0.5 * mass * g / (2 * mu), mu: mu, mass: mass)
         #expect(slipping.lifted < 0.01, "lifted \(slipping.lifted) m with too little grip")
+    }
+}
+
+@Suite("Contacts: determinism")
+struct ContactDeterminismTests {
+    @Test("a reset Data steps bit for bit like a fresh one, warm start included")
+    func resetIsFresh() throws {
+        let m = try load("""
+        <mujoco><worldbody><geom type="plane" size="2 2 .1"/>
+          <body pos="0 0 0.0299" euler="0 0 30"><freejoint/><geom type="box" size=".05 .04 .03"/></body>
+          <body pos="0.2 0 0.0299" euler="0 90 0"><freejoint/><geom type="capsule" size=".03 .05"/></body>
+        </worldbody></mujoco>
+        """)
+        var used = Physics.Data(m)
+        // The bodies start in contact, so the very first step's solve uses the warm start.
+        run(m, &used, seconds: 0.5)  // leaves contacts, forces and a warm start behind
+        used.reset(m)
+        var fresh = Physics.Data(m)
+        for _ in 0..<400 {
+            step(m, &used)
+            step(m, &fresh)
+        }
+        #expect(used.qpos == fresh.qpos && used.qvel == fresh.qvel)
     }
 }

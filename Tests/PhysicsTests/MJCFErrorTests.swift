@@ -426,3 +426,34 @@ struct MJCFSolverFeatureTests {
         #expect(throws: Never.self) { _ = try MJCF.load(string: "<mujoco><option cone=\"pyramidal\"/><worldbody/></mujoco>") }
     }
 }
+
+@Suite("MJCF: pathological sizes")
+struct MJCFPathologicalTests {
+    @Test("bodies nested beyond the depth limit are refused with the line, not a stack overflow")
+    func deepNesting() {
+        let depth = 1500
+        let xml = "<mujoco><worldbody>\n" + String(repeating: "<body><joint/><geom size=\"0.1\"/>\n", count: depth)
+            + String(repeating: "</body>", count: depth) + "\n</worldbody></mujoco>"
+        #expect {
+            _ = try MJCF.load(string: xml, name: "deep.xml")
+        } throws: { error in
+            let e = error as! MJCFError
+            return e.kind == .invalidModel && e.line == 1002 && e.description.contains("nested more than 1000 deep")
+        }
+    }
+
+    @Test("a geom whose mass overflows is refused naming its body")
+    func infiniteMass() {
+        let xml = """
+        <mujoco><worldbody>
+          <body name="huge"><joint/><geom size="1e200"/></body>
+        </worldbody></mujoco>
+        """
+        #expect {
+            _ = try MJCF.load(string: xml, name: "huge.xml")
+        } throws: { error in
+            let e = error as! MJCFError
+            return e.kind == .invalidModel && e.line == 2 && e.description.contains("huge") && e.description.contains("not finite")
+        }
+    }
+}

@@ -7,6 +7,10 @@ import Numerics
 /// Below this a solmix weight counts as zero (MuJoCo's mjMINVAL).
 let solmixMinimum = 1e-15
 
+/// Floor on every friction coefficient (MuJoCo's mjMINMU): a pyramid edge's regularizer is
+/// 2μ²·R, so μ = 0 would make the constraint problem singular. Frictionless contact is condim 1.
+let minimumFriction = 1e-5
+
 /// The parameters of a contact between geoms g1 and g2.
 public func mixContactParameters(_ g1: Geom, _ g2: Geom) -> ContactParameters {
     var p = ContactParameters()
@@ -15,15 +19,17 @@ public func mixContactParameters(_ g1: Geom, _ g2: Geom) -> ContactParameters {
     if g1.priority != g2.priority {
         let g = g1.priority > g2.priority ? g1 : g2
         p.condim = g.condim
-        p.friction = [g.friction.x, g.friction.x, g.friction.y, g.friction.z, g.friction.z]
+        let (slide, spin, roll) = (max(minimumFriction, g.friction.x), max(minimumFriction, g.friction.y),
+                                   max(minimumFriction, g.friction.z))
+        p.friction = [slide, slide, spin, roll, roll]
         p.solref = g.solver.solref
         for i in 0..<5 { p.solimp[i] = g.solver.imp[i] }
         return p
     }
     p.condim = max(g1.condim, g2.condim)
-    let slide = max(g1.friction.x, g2.friction.x)
-    let spin = max(g1.friction.y, g2.friction.y)
-    let roll = max(g1.friction.z, g2.friction.z)
+    let slide = max(minimumFriction, g1.friction.x, g2.friction.x)
+    let spin = max(minimumFriction, g1.friction.y, g2.friction.y)
+    let roll = max(minimumFriction, g1.friction.z, g2.friction.z)
     p.friction = [slide, slide, spin, roll, roll]
 
     // Weight of geom 1; a zero solmix yields to the other geom, two zeros split evenly.

@@ -231,10 +231,9 @@ final class MJCFCompiler {
         if let s = a.string("cone") {
             // The constraint solver handles pyramidal cones (MuJoCo's default) only; an elliptic
             // cone would silently become a pyramid, so it is refused.
-            guard s == Cone.pyramidal.rawValue, let v = a.value("cone") else {
-                throw a.error(.badValue, a.value("cone")!, "cone=\"elliptic\" is not supported yet: MetaRL's solver uses pyramidal friction cones (MuJoCo's default)")
+            if s != Cone.pyramidal.rawValue, let v = a.value("cone") {
+                throw a.error(.badValue, v, "cone=\"elliptic\" is not supported yet: MetaRL's solver uses pyramidal friction cones (MuJoCo's default)")
             }
-            _ = v
             options.cone = .pyramidal
         }
         options.iterations = try a.int("iterations", options.iterations)

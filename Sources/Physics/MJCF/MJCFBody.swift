@@ -9,7 +9,7 @@ extension MJCFCompiler {
         try checkAttributes(node, [:])
         for child in node.children {
             switch child.name {
-            case "body": try parseBody(child, parent: 0, childclass: nil)
+            case "body": try parseBody(child, parent: 0, childclass: nil, depth: 1)
             case "geom": try parseGeom(child, body: 0, childclass: nil)
             case "site": try parseSite(child, body: 0, childclass: nil)
             default: throw unexpected(child, in: node, allowed: ["body", "geom", "site"])
@@ -55,7 +55,15 @@ extension MJCFCompiler {
         }
     }
 
-    func parseBody(_ node: XMLNode, parent: Int, childclass inherited: DefaultClass?) throws {
+    /// Deeper nesting than any real mechanism; the limit keeps the recursion's stack bounded
+    /// (10 000 levels overflowed it).
+    static let maximumBodyDepth = 1000
+
+    func parseBody(_ node: XMLNode, parent: Int, childclass inherited: DefaultClass?, depth: Int) throws {
+        guard depth <= Self.maximumBodyDepth else {
+            throw MJCFError(.invalidModel, file: file, line: node.line, element: "body",
+                            "bodies nested more than \(Self.maximumBodyDepth) deep; expected a shallower kinematic tree")
+        }
         try checkAttributes(node, Schema.body)
         let a = Attributes(file: file, node: node)
         var childclass = inherited
@@ -79,7 +87,7 @@ extension MJCFCompiler {
             case "joint", "freejoint": try parseJoint(child, body: index, childclass: childclass)
             case "geom": try parseGeom(child, body: index, childclass: childclass)
             case "site": try parseSite(child, body: index, childclass: childclass)
-            case "body": try parseBody(child, parent: index, childclass: childclass)
+            case "body": try parseBody(child, parent: index, childclass: childclass, depth: depth + 1)
             default: throw unexpected(child, in: node, allowed: ["inertial", "joint", "freejoint", "geom", "site", "body"])
             }
         }
@@ -341,6 +349,12 @@ extension MJCFCompiler {
         } else if let inertial = build.inertial {
             // Also when inertiafromgeom="true" finds no geoms (MuJoCo falls back the same way).
             result = inertial
+        }
+        // Sizes or densities so large that mass or inertia overflow would only surface as a NaN
+        // acceleration at the first step; name the body here instead.
+        guard result.mass.isFinite, result.inertia.isFinite, result.ipos.isFinite else {
+            throw MJCFError(.invalidModel, file: file, line: build.line, element: "body",
+                            "body \(describeBody(b)): its mass (\(result.mass) kg) or inertia \(result.inertia) is not finite; expected finite sizes, densities and masses")
         }
         let i = result.inertia
         if i.x + i.y < i.z || i.x + i.z < i.y || i.y + i.z < i.x {

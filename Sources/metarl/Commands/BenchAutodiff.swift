@@ -36,7 +36,9 @@ struct BenchAutodiff: Command {
                                     product ∇θ(∇θL_out · v) for a fixed v; milliseconds, all of
                                     it (forward, inner gradient, meta-gradient, HVP). Cap 1.
 
-    Also reported: "kernels" ("fma" when built with Package.swift's -target-cpu, "baseline" otherwise), "seed",
+    Also reported: "kernels" (the compilation of the kernels in use: "avx512" on CPUs with AVX-512,
+    "fma" for the AVX2+FMA one, "baseline" for a portable METARL_TARGET_CPU=x86-64 build;
+    METARL_KERNELS=avx2 in the environment forces the AVX2 path), "seed",
     "repeats" and "checksum" (a sum of one output element per workload, from the warm-up calls; the
     same --seed gives the same checksum).
 

@@ -1,0 +1,1 @@
+../AutodiffKernels/Kernels.swift
