@@ -9,8 +9,15 @@ import Numerics
 //
 // Each row is one-sided (a pyramid edge or a limit). With a₀ = M⁻¹·qfrcSmooth the unconstrained
 // acceleration and a_ref = −B·J q̇ − K·d·(pos − margin) the reference acceleration, the forces
-// solve the dual problem  min ½ fᵀ(J M⁻¹ Jᵀ + R) f + fᵀ(J a₀ − a_ref),  f ≥ 0  (BoxQP.swift),
-// whose unique solution is the one MuJoCo's primal solvers converge to.
+// solve the dual problem  min ½ fᵀ(J M⁻¹ Jᵀ + R) f + fᵀ(J a₀ − a_ref),  f ≥ 0,  whose unique
+// solution is the one MuJoCo's solvers converge to. The pipeline solves its primal form, over
+// the nv accelerations, by Newton's method (ConstraintSolver.swift); BoxQP.swift solves the
+// dual directly and is the independent cross-check in the tests.
+//
+// Speed (the step must not allocate and should beat MuJoCo's C): rows live in raw buffers
+// (ConstraintStorage), sized once at the high-water mark; J is stored by dof so that products
+// over rows are contiguous; a contact's rows share Jacobian columns computed once, only on the
+// dofs that move one body but not the other.
 
 /// What a constraint row constrains.
 public enum ConstraintKind: UInt8, Sendable {
