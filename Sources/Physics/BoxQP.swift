@@ -12,6 +12,10 @@
 // with a projected backtracking line search) until the KKT conditions hold to the tolerance.
 // The Newton phase turns PGS's slow linear convergence on stiff stacks into an exact answer in a
 // few iterations.
+//
+// The step itself now solves the primal form (ConstraintSolver.swift), whose Hessian is nv × nv
+// rather than nefc × nefc; this dual solver stays as the independent reference the tests check
+// the pipeline's forces against (ConstraintSolverTests).
 
 /// Reusable scratch for `BoxQP.solve`; sized once for the largest problem, never grown in a step.
 public struct BoxQP: Sendable {

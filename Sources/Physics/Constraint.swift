@@ -9,8 +9,15 @@ import Numerics
 //
 // Each row is one-sided (a pyramid edge or a limit). With a₀ = M⁻¹·qfrcSmooth the unconstrained
 // acceleration and a_ref = −B·J q̇ − K·d·(pos − margin) the reference acceleration, the forces
-// solve the dual problem  min ½ fᵀ(J M⁻¹ Jᵀ + R) f + fᵀ(J a₀ − a_ref),  f ≥ 0  (BoxQP.swift),
-// whose unique solution is the one MuJoCo's primal solvers converge to.
+// solve the dual problem  min ½ fᵀ(J M⁻¹ Jᵀ + R) f + fᵀ(J a₀ − a_ref),  f ≥ 0,  whose unique
+// solution is the one MuJoCo's solvers converge to. The pipeline solves its primal form, over
+// the nv accelerations, by Newton's method (ConstraintSolver.swift); BoxQP.swift solves the
+// dual directly and is the independent cross-check in the tests.
+//
+// Speed (the step must not allocate and should beat MuJoCo's C): rows live in raw buffers
+// (ConstraintStorage), sized once at the high-water mark; J is stored by dof so that products
+// over rows are contiguous; a contact's rows share Jacobian columns computed once, only on the
+// dofs that move one body but not the other.
 
 /// What a constraint row constrains.
 public enum ConstraintKind: UInt8, Sendable {
@@ -22,44 +29,112 @@ public enum ConstraintKind: UInt8, Sendable {
     case contactPyramidal
 }
 
+/// Row storage of `ConstraintRows`: one allocation per field, addressed through raw pointers so
+/// that the assembly and the solver run without array uniqueness or exclusivity checks.
+/// Shared between copies of a `Data` until one of them writes (`ConstraintRows.prepare` copies
+/// it first), so a `Data` still behaves as a value.
+final class ConstraintStorage: @unchecked Sendable {
+    let nv: Int
+    /// Rows the buffers hold.
+    let capacity: Int
+    let kind: UnsafeMutablePointer<ConstraintKind>
+    let id: UnsafeMutablePointer<Int>
+    /// The Jacobian stored by dof (nv × capacity): row r's entry for dof i is J[i·capacity + r],
+    /// so the solver's products over rows run along contiguous memory.
+    let J: UnsafeMutablePointer<Double>
+    /// Per row (capacity).
+    let pos, margin, vel, aref, R, diagApprox, force, stiffness, damping, imp: UnsafeMutablePointer<Double>
+    /// Solver scratch per row: D = 1/R, J·qacc − aref, J·δ, D on the active rows (0 elsewhere);
+    /// and the Jacobian scaled by that (nv × capacity, like J), for the gradient and Hessian.
+    let D, jar, jdelta, weight, DJ: UnsafeMutablePointer<Double>
+    /// A contact's moving dofs (up to nv) and their relative translational and rotational
+    /// Jacobian columns (3 per listed dof), in list order.
+    let chainDof: UnsafeMutablePointer<Int>
+    let jacp, jacr: UnsafeMutablePointer<Double>
+    /// Per dof: the solver's iterate, gradient, M·a − qfrcSmooth, step, M·step (nv each), and the
+    /// Hessian and its Cholesky factor (nv × nv).
+    let qacc, grad, smoothGrad, delta, Mdelta, hessian: UnsafeMutablePointer<Double>
+
+    private let doubles: [(UnsafeMutablePointer<Double>, Int)]
+
+    init(nv: Int, capacity: Int) {
+        self.nv = nv
+        self.capacity = capacity
+        var blocks: [(UnsafeMutablePointer<Double>, Int)] = []
+        func make(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count))
+            p.initialize(repeating: 0, count: max(1, count))
+            blocks.append((p, max(1, count)))
+            return p
+        }
+        kind = .allocate(capacity: max(1, capacity))
+        kind.initialize(repeating: .jointLimit, count: max(1, capacity))
+        id = .allocate(capacity: max(1, capacity))
+        id.initialize(repeating: 0, count: max(1, capacity))
+        chainDof = .allocate(capacity: max(1, nv))
+        chainDof.initialize(repeating: 0, count: max(1, nv))
+        J = make(capacity * nv)
+        pos = make(capacity); margin = make(capacity); vel = make(capacity); aref = make(capacity)
+        R = make(capacity); diagApprox = make(capacity); force = make(capacity)
+        stiffness = make(capacity); damping = make(capacity); imp = make(capacity)
+        D = make(capacity); jar = make(capacity); jdelta = make(capacity); weight = make(capacity)
+        DJ = make(nv * capacity)
+        jacp = make(3 * nv); jacr = make(3 * nv)
+        qacc = make(nv); grad = make(nv); smoothGrad = make(nv); delta = make(nv); Mdelta = make(nv)
+        hessian = make(nv * nv)
+        doubles = blocks
+    }
+
+    /// A deep copy (same capacity).
+    func copy() -> ConstraintStorage {
+        let c = ConstraintStorage(nv: nv, capacity: capacity)
+        c.kind.update(from: kind, count: max(1, capacity))
+        c.id.update(from: id, count: max(1, capacity))
+        for (mine, theirs) in zip(doubles, c.doubles) { theirs.0.update(from: mine.0, count: mine.1) }
+        return c
+    }
+
+    deinit {
+        kind.deallocate()
+        id.deallocate()
+        chainDof.deallocate()
+        for (p, _) in doubles { p.deallocate() }
+    }
+}
+
 /// The constraint rows of the current state (MuJoCo's efc_* arrays) and the solver's scratch.
 /// Sized at the high-water mark: capacity grows (allocating) only when a step needs more rows
 /// than any before it.
 public struct ConstraintRows: Sendable {
     /// Number of rows (nefc).
     public internal(set) var count = 0
-    public private(set) var capacity = 0
+    public var capacity: Int { storage.capacity }
     let nv: Int
+    var storage: ConstraintStorage
 
-    /// Per row (count): kind, joint or contact index, Jacobian (count × nv, row-major),
-    /// position (dist or limit distance, m or rad), margin, velocity J·q̇, reference
-    /// acceleration, regularizer R, the diagonal approximation of J M⁻¹ Jᵀ, and the force.
-    public internal(set) var kind: [ConstraintKind] = []
-    public internal(set) var id: [Int] = []
-    public internal(set) var J: [Double] = []
-    public internal(set) var pos: [Double] = []
-    public internal(set) var margin: [Double] = []
-    public internal(set) var vel: [Double] = []
-    public internal(set) var aref: [Double] = []
-    public internal(set) var R: [Double] = []
-    public internal(set) var diagApprox: [Double] = []
-    public internal(set) var force: [Double] = []
+    // Per row (count), copied out for inspection (these allocate; the pipeline never calls them):
+    // kind, joint or contact index, Jacobian (count × nv, row-major), position (dist or limit
+    // distance, m or rad), margin, velocity J·q̇, reference acceleration, regularizer R, the
+    // diagonal approximation of J M⁻¹ Jᵀ, and the force.
+    public var kind: [ConstraintKind] { Array(UnsafeBufferPointer(start: storage.kind, count: count)) }
+    public var id: [Int] { Array(UnsafeBufferPointer(start: storage.id, count: count)) }
+    public var J: [Double] {
+        let s = storage
+        return (0..<(count * nv)).map { k in s.J[(k % nv) * s.capacity + k / nv] }
+    }
+    public var pos: [Double] { Array(UnsafeBufferPointer(start: storage.pos, count: count)) }
+    public var margin: [Double] { Array(UnsafeBufferPointer(start: storage.margin, count: count)) }
+    public var vel: [Double] { Array(UnsafeBufferPointer(start: storage.vel, count: count)) }
+    public var aref: [Double] { Array(UnsafeBufferPointer(start: storage.aref, count: count)) }
+    public var R: [Double] { Array(UnsafeBufferPointer(start: storage.R, count: count)) }
+    public var diagApprox: [Double] { Array(UnsafeBufferPointer(start: storage.diagApprox, count: count)) }
+    public var force: [Double] { Array(UnsafeBufferPointer(start: storage.force, count: count)) }
     /// Stiffness K, damping B and impedance d of each row's reference acceleration.
-    var stiffness: [Double] = []
-    var damping: [Double] = []
-    var imp: [Double] = []
+    var stiffness: [Double] { Array(UnsafeBufferPointer(start: storage.stiffness, count: count)) }
+    var damping: [Double] { Array(UnsafeBufferPointer(start: storage.damping, count: count)) }
+    var imp: [Double] { Array(UnsafeBufferPointer(start: storage.imp, count: count)) }
 
-    // Solver scratch.
-    var H: [Double] = []         // capacity², J M⁻¹ Jᵀ + R
-    var MinvJT: [Double] = []    // capacity × nv, row r = M⁻¹ J_rᵀ
-    var b: [Double] = []
-    var lower: [Double] = []
-    var upper: [Double] = []
-    var qp = BoxQP(capacity: 0)
-    /// Unconstrained acceleration M⁻¹·qfrcSmooth (nv).
-    var a0: [Double]
-
-    /// Statistics of the last solve.
+    /// Statistics of the last solve (primal Newton: `sweeps` is always 0).
     public internal(set) var solverResult = BoxQP.Result()
 
     /// Per contact (contact capacity): the contact frame (rows: normal, tangent 1, tangent 2 in
@@ -72,35 +147,22 @@ public struct ConstraintRows: Sendable {
 
     init(nv: Int, contactCapacity: Int) {
         self.nv = nv
-        a0 = [Double](repeating: 0, count: nv)
+        storage = ConstraintStorage(nv: nv, capacity: 16)
         contactFrame = [Mat3](repeating: .identity, count: contactCapacity)
         contactForce = [Vec3](repeating: .zero, count: contactCapacity)
         contactRowAdr = [Int](repeating: -1, count: contactCapacity)
-        reserve(16)
     }
 
-    /// Makes room for `n` rows (allocates; only when a new maximum is reached).
-    mutating func reserve(_ n: Int) {
-        guard n > capacity else { return }
-        let c = max(n, 2 * capacity)
-        func grow<T>(_ a: inout [T], _ size: Int, _ fill: T) { a.append(contentsOf: repeatElement(fill, count: size - a.count)) }
-        grow(&kind, c, .jointLimit); grow(&id, c, 0); grow(&J, c * nv, 0)
-        grow(&pos, c, 0); grow(&margin, c, 0); grow(&vel, c, 0); grow(&aref, c, 0); grow(&R, c, 0)
-        grow(&diagApprox, c, 0); grow(&force, c, 0); grow(&stiffness, c, 0); grow(&damping, c, 0); grow(&imp, c, 0)
-        H = [Double](repeating: 0, count: c * c)
-        grow(&MinvJT, c * nv, 0); grow(&b, c, 0); grow(&lower, c, 0); grow(&upper, c, 0)
-        qp.reserve(c)
-        capacity = c
-    }
-
-    /// Appends a row with a zero Jacobian (filled by the caller) and returns its index.
-    mutating func addRow(_ k: ConstraintKind, id: Int, pos: Double, margin: Double) -> Int {
-        if count == capacity { reserve(count + 1) }
-        let r = count
-        kind[r] = k; self.id[r] = id; self.pos[r] = pos; self.margin[r] = margin
-        for i in 0..<nv { J[r &* nv &+ i] = 0 }
-        count += 1
-        return r
+    /// Makes the storage this value's own and large enough for `n` rows. Allocates only when a
+    /// new maximum is reached or when the storage is shared with a copy of this `Data`. The
+    /// previous rows are kept only when no growth was needed.
+    mutating func prepare(rows n: Int) {
+        if n > storage.capacity {
+            storage = ConstraintStorage(nv: nv, capacity: max(n, 2 * storage.capacity))
+            count = 0
+        } else if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+        }
     }
 }
 
@@ -113,145 +175,227 @@ public func collision(_ m: Model, _ d: inout Data) {
 
 // MARK: - Assembly
 
-/// (qpos, contacts, xipos, cdof, qLD) ⇒ constraint rows with their impedance, K, B and R.
+/// (qpos, contacts, cdof, subtreeCom) ⇒ constraint rows with their impedance, K, B and R.
+///
+/// Allocation-free once the row storage has reached its high-water mark: rows are counted
+/// first (an upper bound), the storage is sized once, then filled through raw pointers. A
+/// contact's rows share its Jacobian columns, computed once over the two bodies' dof chains;
+/// a row touches only those dofs.
 public func makeConstraints(_ m: Model, _ d: inout Data) {
-    d.efc.count = 0
     let L = d.layout
     let h = m.options.timestep
+    let ncon = d.contacts.count
+
+    // Upper bound on the rows: two per limited joint (one for a ball), 2·(condim − 1) per
+    // frictional contact, one per frictionless contact.
+    var bound = 2 &* L.limitedJoints.count
+    for c in 0..<ncon {
+        let dim = d.contacts[c].parameters.condim
+        bound &+= dim == 1 ? 1 : 2 &* (dim &- 1)
+    }
+    d.efc.prepare(rows: bound)
+    let s = d.efc.storage
+    // Zero the Jacobian of every row this step can fill: one contiguous run per dof.
+    for i in 0..<m.nv { (s.J + i &* s.capacity).update(repeating: 0, count: bound) }
+    var n = 0
 
     // Joint limits: one row per violated (or within-margin) side.
     for j in L.limitedJoints {
-        let joint = m.joints[j]
-        let adr = joint.dofAdr
-        switch joint.type {
+        let adr = L.jointDofAdr[j]
+        let margin = L.jointMargin[j]
+        switch L.jointType[j] {
         case .hinge, .slide:
-            let q = d.qpos[joint.qposAdr]
-            for side in [-1.0, 1.0] {
-                // Distance to the limit (negative: violated) and the Jacobian direction.
-                let value = side < 0 ? q - joint.range.0 : joint.range.1 - q
-                guard value < joint.margin else { continue }
-                let r = d.efc.addRow(.jointLimit, id: j, pos: value, margin: joint.margin)
-                d.efc.J[r &* m.nv &+ adr] = -side
-                d.efc.diagApprox[r] = m.dofInvWeight0[adr]
-                setSoftness(&d.efc, row: r, count: 1, joint.solver, timestep: h)
+            let q = d.qpos[L.jointQposAdr[j]]
+            let (lower, upper) = L.jointRange[j]
+            // Distance to each limit (negative: violated); the lower side pushes +q, the upper −q.
+            let soft = SoftParameters(solref: L.jointSolref[j], solimp: L.jointSolimp[j], timestep: h)
+            if q - lower < margin {
+                beginRow(s, n, .jointLimit, id: j, pos: q - lower, margin: margin)
+                s.J[adr &* s.capacity &+ n] = 1
+                s.diagApprox[n] = m.dofInvWeight0[adr]
+                applySoftness(s, row: n, count: 1, soft)
+                n &+= 1
+            }
+            if upper - q < margin {
+                beginRow(s, n, .jointLimit, id: j, pos: upper - q, margin: margin)
+                s.J[adr &* s.capacity &+ n] = -1
+                s.diagApprox[n] = m.dofInvWeight0[adr]
+                applySoftness(s, row: n, count: 1, soft)
+                n &+= 1
             }
         case .ball:
             // Rotation angle from the reference orientation against range.1 (the maximum angle).
-            let a = joint.qposAdr
+            let a = L.jointQposAdr[j]
             let q = Quat(d.qpos[a], d.qpos[a + 1], d.qpos[a + 2], d.qpos[a + 3]).normalized()
             let (axis, angle) = axisAngle(q)
-            let value = joint.range.1 - angle
-            guard value < joint.margin else { continue }
-            let r = d.efc.addRow(.jointLimit, id: j, pos: value, margin: joint.margin)
-            d.efc.J[r &* m.nv &+ adr] = -axis.x
-            d.efc.J[r &* m.nv &+ adr + 1] = -axis.y
-            d.efc.J[r &* m.nv &+ adr + 2] = -axis.z
-            d.efc.diagApprox[r] = m.dofInvWeight0[adr]
-            setSoftness(&d.efc, row: r, count: 1, joint.solver, timestep: h)
+            let value = L.jointRange[j].1 - angle
+            guard value < margin else { continue }
+            beginRow(s, n, .jointLimit, id: j, pos: value, margin: margin)
+            s.J[adr &* s.capacity &+ n] = -axis.x
+            s.J[(adr + 1) &* s.capacity &+ n] = -axis.y
+            s.J[(adr + 2) &* s.capacity &+ n] = -axis.z
+            s.diagApprox[n] = m.dofInvWeight0[adr]
+            applySoftness(s, row: n, count: 1,
+                          SoftParameters(solref: L.jointSolref[j], solimp: L.jointSolimp[j], timestep: h))
+            n &+= 1
         case .free:
             break
         }
     }
 
     // Contacts.
-    for c in 0..<d.contacts.count {
+    let cdof = d.cdof, subtreeCom = d.subtreeCom
+    for c in 0..<ncon {
         let contact = d.contacts[c]
         let p = contact.parameters
         // MuJoCo's contact frame (Contact.tangents): a pyramidal cone is not rotationally
         // symmetric, so the tangent directions shape sliding friction and must match.
         let (t1, t2) = contact.tangents
-        let n = contact.normal
-        let frame = Mat3(n.x, n.y, n.z, t1.x, t1.y, t1.z, t2.x, t2.y, t2.z)
+        let cn = contact.normal
+        let frame = Mat3(cn.x, cn.y, cn.z, t1.x, t1.y, t1.z, t2.x, t2.y, t2.z)
         d.efc.contactFrame[c] = frame
         d.efc.contactForce[c] = .zero
         d.efc.contactRowAdr[c] = -1
-        let b1 = m.geoms[contact.geom1].body, b2 = m.geoms[contact.geom2].body
+        let b1 = L.geomBody[contact.geom1], b2 = L.geomBody[contact.geom2]
         let dim = p.condim
         let includeMargin = p.margin - p.gap
-        let tran = m.bodyInvWeight0[b1].translation + m.bodyInvWeight0[b2].translation
-        let rot = m.bodyInvWeight0[b1].rotation + m.bodyInvWeight0[b2].rotation
         // The gap: a contact within margin but not within margin − gap is reported, not enforced
         // (MuJoCo's exclusion rule; with margin = gap = 0 a contact at dist 0 makes no rows).
         if contact.dist >= includeMargin { continue }
-        if d.layout.bodyLastDof[b1] < 0 && d.layout.bodyLastDof[b2] < 0 { continue }  // nothing can move
+        let last1 = L.bodyLastDof[b1], last2 = L.bodyLastDof[b2]
+        if last1 < 0 && last2 < 0 { continue }  // nothing can move
+        let tran = m.bodyInvWeight0[b1].translation + m.bodyInvWeight0[b2].translation
+        let rot = m.bodyInvWeight0[b1].rotation + m.bodyInvWeight0[b2].rotation
 
-        let first = d.efc.count
+        let chain = contactJacobianColumns(L, cdof, subtreeCom, s, b1: b1, b2: b2, point: contact.pos)
+        let first = n
+        let normal = frame.row0
         if dim == 1 {
-            let r = d.efc.addRow(.contactFrictionless, id: c, pos: contact.dist, margin: includeMargin)
-            addContactJacobian(m, &d, row: r, contact: contact, b1: b1, b2: b2, linear: frame.row0, angular: .zero, scale: 1)
-            d.efc.diagApprox[r] = tran
-            setSoftness(&d.efc, row: r, count: 1, p, timestep: h)
+            beginRow(s, n, .contactFrictionless, id: c, pos: contact.dist, margin: includeMargin)
+            fillContactRows(s, chain: chain, row: n, pair: false, normal: normal, direction: .zero, rotational: false, scale: 0)
+            s.diagApprox[n] = tran
+            n &+= 1
         } else {
             // One pair of opposing pyramid edges per friction direction: J_n ± μ_k J_k.
             for k in 1..<dim {
                 let mu = p.friction[k - 1]
-                let (linear, angular): (Vec3, Vec3) = switch k {
-                case 1: (frame.row1, .zero)
-                case 2: (frame.row2, .zero)
-                case 3: (.zero, frame.row0)   // torsion about the normal
-                case 4: (.zero, frame.row1)   // rolling
-                default: (.zero, frame.row2)
+                // Directions 1, 2 slide along the tangents (translational columns); 3 twists
+                // about the normal, 4, 5 roll about the tangents (rotational columns).
+                let direction: Vec3 = switch k {
+                case 1, 4: frame.row1
+                case 2, 5: frame.row2
+                default: frame.row0
                 }
-                for sign in [1.0, -1.0] {
-                    let r = d.efc.addRow(.contactPyramidal, id: c, pos: contact.dist, margin: includeMargin)
-                    addContactJacobian(m, &d, row: r, contact: contact, b1: b1, b2: b2, linear: frame.row0, angular: .zero, scale: 1)
-                    addContactJacobian(m, &d, row: r, contact: contact, b1: b1, b2: b2, linear: linear, angular: angular, scale: sign * mu)
-                    d.efc.diagApprox[r] = tran + mu * mu * (k < 3 ? tran : rot)
-                }
+                let rotational = k >= 3
+                let diag = tran + mu * mu * (k < 3 ? tran : rot)
+                beginRow(s, n, .contactPyramidal, id: c, pos: contact.dist, margin: includeMargin)
+                beginRow(s, n &+ 1, .contactPyramidal, id: c, pos: contact.dist, margin: includeMargin)
+                fillContactRows(s, chain: chain, row: n, pair: true, normal: normal, direction: direction,
+                                rotational: rotational, scale: mu)
+                s.diagApprox[n] = diag
+                s.diagApprox[n &+ 1] = diag
+                n &+= 2
             }
-            setSoftness(&d.efc, row: first, count: 2 * (dim - 1), p, timestep: h)
+        }
+        let soft = SoftParameters(solref: p.solref, solimp: (p.solimp[0], p.solimp[1], p.solimp[2], p.solimp[3], p.solimp[4]),
+                                  timestep: h)
+        applySoftness(s, row: first, count: n &- first, soft)
+        if dim > 1 {
             // Friction impedance (MuJoCo): R_friction = R_normal / impratio sets the regularized
             // cone's μ = friction₀·√(R₁/R₀); every pyramid edge gets R = 2μ²·R_normal.
-            let r0 = d.efc.R[first]
+            let r0 = s.R[first]
             let r1 = r0 / max(softMinimum, m.options.impratio)
             let mu = p.friction[0] * (r1 / r0).squareRoot()
-            for r in first..<d.efc.count { d.efc.R[r] = 2 * mu * mu * r0 }
+            for r in first..<n { s.R[r] = 2 * mu * mu * r0 }
         }
         d.efc.contactRowAdr[c] = first
     }
+    d.efc.count = n
+}
+
+/// Sets a row's kind, id, position and margin (its Jacobian was zeroed by `makeConstraints`).
+@inline(__always)
+private func beginRow(_ s: ConstraintStorage, _ r: Int, _ kind: ConstraintKind, id: Int, pos: Double, margin: Double) {
+    s.kind[r] = kind
+    s.id[r] = id
+    s.pos[r] = pos
+    s.margin[r] = margin
+
 }
 
 /// Impedance, K, B and R for `count` rows starting at `row`, which share one position (a
-/// contact's edges, or one limit row). R here is (1 − d)/d · diagApprox of the first row.
-private func setSoftness(_ efc: inout ConstraintRows, row: Int, count: Int, _ s: SolverParameters, timestep: Double) {
-    let p = SoftParameters(solref: s.solref, solimp: (s.imp[0], s.imp[1], s.imp[2], s.imp[3], s.imp[4]), timestep: timestep)
-    applySoftness(&efc, row: row, count: count, p)
-}
-
-private func setSoftness(_ efc: inout ConstraintRows, row: Int, count: Int, _ c: ContactParameters, timestep: Double) {
-    let i = c.solimp
-    let p = SoftParameters(solref: c.solref, solimp: (i[0], i[1], i[2], i[3], i[4]), timestep: timestep)
-    applySoftness(&efc, row: row, count: count, p)
-}
-
-private func applySoftness(_ efc: inout ConstraintRows, row: Int, count: Int, _ p: SoftParameters) {
-    let (d, _) = impedance(p.solimp, pos: efc.pos[row], margin: efc.margin[row])
+/// contact's edges, or one limit row). R here is (1 − d)/d · diagApprox of each row.
+@inline(__always)
+private func applySoftness(_ s: ConstraintStorage, row: Int, count: Int, _ p: SoftParameters) {
+    let (d, _) = impedance(p.solimp, pos: s.pos[row], margin: s.margin[row])
     let (k, b) = referenceStiffnessDamping(p)
-    for r in row..<(row + count) {
-        efc.imp[r] = d
-        efc.stiffness[r] = k
-        efc.damping[r] = b
-        efc.R[r] = regularizer(impedance: d, diagApprox: efc.diagApprox[r])
+    for r in row..<(row &+ count) {
+        s.imp[r] = d
+        s.stiffness[r] = k
+        s.damping[r] = b
+        s.R[r] = regularizer(impedance: d, diagApprox: s.diagApprox[r])
     }
 }
 
-/// Adds scale·(linᵀ·(J_p(b2) − J_p(b1)) + angᵀ·(J_r(b2) − J_r(b1))) at the contact point to row
-/// `row`: the rate of change of the relative motion of geom2 against geom1 along (lin, ang).
+/// The relative Jacobian of a contact point, geom2's body against geom1's: lists in `s.chainDof`
+/// the dofs that move one body but not the other (those above the two chains' lowest common
+/// dof; a shared dof moves both points alike, so its column is exactly zero and is skipped) and
+/// writes their columns to `s.jacp` (translation) and `s.jacr` (rotation), 3 per entry: the
+/// velocity of the point on body 2 minus that on body 1 per unit qvel. Returns the list length.
 @inline(__always)
-private func addContactJacobian(_ m: Model, _ d: inout Data, row: Int, contact: Contact, b1: Int, b2: Int,
-                                linear: Vec3, angular: Vec3, scale: Double) {
-    let nv = m.nv
-    let L = d.layout
-    for (body, sign) in [(b2, scale), (b1, -scale)] {
-        var i = L.bodyLastDof[body]
-        if i < 0 { continue }
-        let r = contact.pos - d.subtreeCom[L.bodyRoot[body]]
-        while i >= 0 {
-            let s = d.cdof[i]
-            let v = s.linear + s.angular.cross(r)
-            d.efc.J[row &* nv &+ i] += sign * (linear.dot(v) + angular.dot(s.angular))
+private func contactJacobianColumns(_ L: Layout, _ cdof: [SpatialVector], _ subtreeCom: [Vec3], _ s: ConstraintStorage,
+                                    b1: Int, b2: Int, point: Vec3) -> Int {
+    let jp = s.jacp, jr = s.jacr, list = s.chainDof
+    // Lowest common dof: parents have smaller indices, so step the deeper chain up. (A body
+    // welded to the world, as a floor is, shares nothing: -1 at once.)
+    var i1 = L.bodyLastDof[b1], i2 = L.bodyLastDof[b2]
+    if i1 < 0 || i2 < 0 {
+        i1 = -1
+    } else {
+        L.dofParent.withUnsafeBufferPointer { parent in
+            while i1 != i2 {
+                if i1 > i2 { i1 = parent[i1] } else { i2 = parent[i2] }
+            }
+        }
+    }
+    let common = i1
+    var count = 0
+    for body in 0..<2 {
+        let b = body == 0 ? b2 : b1
+        let sign = body == 0 ? 1.0 : -1.0
+        var i = L.bodyLastDof[b]
+        if i == common { continue }
+        let r = point - subtreeCom[L.bodyRoot[b]]
+        while i != common {  // i > common ≥ -1 on the way up
+            let sv = cdof[i]
+            let v = sv.linear + sv.angular.cross(r)
+            let k = 3 &* count
+            list[count] = i
+            jp[k] = sign * v.x; jp[k &+ 1] = sign * v.y; jp[k &+ 2] = sign * v.z
+            jr[k] = sign * sv.angular.x; jr[k &+ 1] = sign * sv.angular.y; jr[k &+ 2] = sign * sv.angular.z
+            count &+= 1
             i = L.dofParent[i]
         }
+    }
+    return count
+}
+
+/// Writes J = normal·Jp + scale·(direction·Jp) (or direction·Jr when `rotational`) on the listed
+/// dofs of row `row`, and with −scale on row `row + 1` when `pair` (a pyramid's opposing edges).
+@inline(__always)
+private func fillContactRows(_ s: ConstraintStorage, chain: Int, row: Int, pair: Bool,
+                             normal: Vec3, direction: Vec3, rotational: Bool, scale: Double) {
+    let cap = s.capacity
+    let out = s.J + row
+    let jp = s.jacp, jr = s.jacr, list = s.chainDof
+    for e in 0..<chain {
+        let k = 3 &* e
+        let p = Vec3(jp[k], jp[k &+ 1], jp[k &+ 2])
+        let t = rotational ? Vec3(jr[k], jr[k &+ 1], jr[k &+ 2]) : p
+        let base = normal.dot(p), along = direction.dot(t)
+        let i = list[e] &* cap
+        out[i] = base + scale * along
+        if pair { out[i &+ 1] = base + (-scale) * along }
     }
 }
 
@@ -267,63 +411,46 @@ private func axisAngle(_ q: Quat) -> (Vec3, Double) {
 
 // MARK: - Solve
 
-/// (rows, qvel, qfrcSmooth, qLD) ⇒ row forces, qfrcConstraint = Jᵀ f, per-contact forces.
+/// (rows, qvel, qfrcSmooth, qM) ⇒ row forces, qfrcConstraint = Jᵀ f, per-contact forces.
+/// The forces come from the primal Newton solver (ConstraintSolver.swift), warm-started from
+/// `qaccWarmstart`.
 public func solveConstraints(_ m: Model, _ d: inout Data) {
     let nv = m.nv
     for i in 0..<nv { d.qfrcConstraint[i] = 0 }
     let n = d.efc.count
     guard n > 0 else { d.efc.solverResult = BoxQP.Result(); return }
+    d.efc.prepare(rows: n)
+    let s = d.efc.storage
+    let maxIterations = m.options.iterations, tolerance = m.options.tolerance
 
-    let parents = d.layout.dofParent
-    let qLD = d.qLD
-    let qvel = d.qvel
-    let warm = d.qaccWarmstart
-    for i in 0..<nv { d.efc.a0[i] = d.qfrcSmooth[i] }
-
-    let result: BoxQP.Result = d.efc.withBuffers { e in
-        qLD.withUnsafeBufferPointer { a in
-            parents.withUnsafeBufferPointer { p in
-                // a₀ = M⁻¹ qfrcSmooth, and M⁻¹ J_rᵀ for every row.
-                solveLTDL(a, parents: p, nv: nv, e.a0)
-                for r in 0..<n {
-                    let y = e.MinvJT + r &* nv
-                    for i in 0..<nv { y[i] = e.J[r &* nv &+ i] }
-                    solveLTDL(a, parents: p, nv: nv, UnsafeMutableBufferPointer(start: y, count: nv))
+    let result: BoxQP.Result = d.qM.withUnsafeBufferPointer { M in
+        d.qvel.withUnsafeBufferPointer { qvel in
+            d.qfrcSmooth.withUnsafeBufferPointer { smooth in
+                d.qaccWarmstart.withUnsafeBufferPointer { warm in
+                    // J q̇, dof by dof along the rows (the same order of additions as a row dot).
+                    let cap = s.capacity
+                    for r in 0..<n { s.vel[r] = 0 }
+                    for i in 0..<nv {
+                        let column = s.J + i &* cap, qi = qvel[i]
+                        for r in 0..<n { s.vel[r] += column[r] * qi }
+                    }
+                    for r in 0..<n {
+                        let v = s.vel[r]
+                        s.aref[r] = -s.damping[r] * v - s.stiffness[r] * s.imp[r] * (s.pos[r] - s.margin[r])
+                        s.D[r] = 1 / s.R[r]
+                    }
+                    return solvePrimalNewton(n: n, nv: nv, s, M: M.baseAddress!, qfrcSmooth: smooth.baseAddress!,
+                                             warmstart: warm.baseAddress!,
+                                             maxIterations: maxIterations, tolerance: tolerance)
                 }
             }
         }
-        for r in 0..<n {
-            let row = e.J + r &* nv
-            var v = 0.0, ja0 = 0.0, jw = 0.0
-            for i in 0..<nv { v += row[i] * qvel[i]; ja0 += row[i] * e.a0[i]; jw += row[i] * warm[i] }
-            e.vel[r] = v
-            let ar = -e.damping[r] * v - e.stiffness[r] * e.imp[r] * (e.pos[r] - e.margin[r])
-            e.aref[r] = ar
-            e.b[r] = ja0 - ar
-            e.lower[r] = 0
-            e.upper[r] = .infinity
-            // Warm start as MuJoCo does: the forces the previous step's acceleration implies.
-            e.force[r] = max(0, -(jw - ar) / e.R[r])
-            // H row r: J_r M⁻¹ J_sᵀ (symmetric: fill both triangles from the upper one).
-            for s in r..<n {
-                let y = e.MinvJT + s &* nv
-                var h = 0.0
-                for i in 0..<nv { h += row[i] * y[i] }
-                e.H[r &* n &+ s] = h
-                e.H[s &* n &+ r] = h
-            }
-            e.H[r &* n &+ r] += e.R[r]
-        }
-        return e.qp.solve(n: n, H: e.H, b: e.b, lo: e.lower, hi: e.upper, f: e.force,
-                          maxIterations: m.options.iterations, tolerance: m.options.tolerance)
     }
     d.efc.solverResult = result
 
     // qfrcConstraint = Jᵀ f.
-    for r in 0..<n {
-        let f = d.efc.force[r]
-        if f == 0 { continue }
-        for i in 0..<nv { d.qfrcConstraint[i] += d.efc.J[r &* nv &+ i] * f }
+    d.qfrcConstraint.withUnsafeMutableBufferPointer { q in
+        for i in 0..<nv { q[i] = dot(s.J + i &* s.capacity, s.force, n) }
     }
     // Contact forces in the contact frame: each pyramid edge J_n ± μ_k J_k pushes f along the
     // normal and ±μ_k f along direction k.
@@ -332,74 +459,17 @@ public func solveConstraints(_ m: Model, _ d: inout Data) {
         guard first >= 0 else { continue }
         let p = d.contacts[c].parameters
         if p.condim == 1 {
-            d.efc.contactForce[c] = Vec3(d.efc.force[first], 0, 0)
+            d.efc.contactForce[c] = Vec3(s.force[first], 0, 0)
             continue
         }
         var normal = 0.0, t1 = 0.0, t2 = 0.0
         for k in 1..<p.condim {
-            let fp = d.efc.force[first + 2 * (k - 1)], fm = d.efc.force[first + 2 * (k - 1) + 1]
+            let fp = s.force[first + 2 * (k - 1)], fm = s.force[first + 2 * (k - 1) + 1]
             normal += fp + fm
             if k == 1 { t1 = p.friction[0] * (fp - fm) }
             if k == 2 { t2 = p.friction[1] * (fp - fm) }
         }
         d.efc.contactForce[c] = Vec3(normal, t1, t2)
-    }
-}
-
-extension ConstraintRows {
-    /// Raw pointers to the row arrays for the solve (valid only inside `body`).
-    struct Buffers {
-        let J, MinvJT, H, b, lower, upper, force, vel, aref, R, pos, margin, stiffness, damping, imp: UnsafeMutablePointer<Double>
-        let a0: UnsafeMutableBufferPointer<Double>
-        var qp: BoxQP
-    }
-
-    mutating func withBuffers<T>(_ body: (inout Buffers) -> T) -> T {
-        // Take the solver scratch out so that it can be mutated alongside the arrays.
-        let qpScratch = qp
-        qp = BoxQP(capacity: 0)
-        return J.withUnsafeMutableBufferPointer { J in
-            MinvJT.withUnsafeMutableBufferPointer { Y in
-                H.withUnsafeMutableBufferPointer { H in
-                    b.withUnsafeMutableBufferPointer { b in
-                        lower.withUnsafeMutableBufferPointer { lo in
-                            upper.withUnsafeMutableBufferPointer { hi in
-                                force.withUnsafeMutableBufferPointer { f in
-                                    vel.withUnsafeMutableBufferPointer { v in
-                                        aref.withUnsafeMutableBufferPointer { ar in
-                                            R.withUnsafeMutableBufferPointer { R in
-                                                pos.withUnsafeMutableBufferPointer { p in
-                                                    margin.withUnsafeMutableBufferPointer { mg in
-                                                        stiffness.withUnsafeMutableBufferPointer { k in
-                                                            damping.withUnsafeMutableBufferPointer { bd in
-                                                                imp.withUnsafeMutableBufferPointer { im in
-                                                                    a0.withUnsafeMutableBufferPointer { a0 in
-                                                                        var buffers = Buffers(
-                                                                            J: J.baseAddress!, MinvJT: Y.baseAddress!, H: H.baseAddress!,
-                                                                            b: b.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
-                                                                            force: f.baseAddress!, vel: v.baseAddress!, aref: ar.baseAddress!,
-                                                                            R: R.baseAddress!, pos: p.baseAddress!, margin: mg.baseAddress!,
-                                                                            stiffness: k.baseAddress!, damping: bd.baseAddress!, imp: im.baseAddress!,
-                                                                            a0: a0, qp: qpScratch)
-                                                                        let result = body(&buffers)
-                                                                        qp = buffers.qp
-                                                                        return result
-                                                                    }
-                                                                }
-                                                            }
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -38,6 +38,13 @@ final class Layout: Sendable {
     let springJoints: [Int]
     /// Limited hinge, slide and ball joints, whose limits become constraint rows.
     let limitedJoints: [Int]
+    /// Limit data per joint (njnt): range (lower, upper), margin, solref and solimp, read by
+    /// constraint assembly without copying `Joint` (whose name and solimp array would be
+    /// retained and released per row).
+    let jointRange: [(Double, Double)]
+    let jointMargin: [Double]
+    let jointSolref: [(Double, Double)]
+    let jointSolimp: [(Double, Double, Double, Double, Double)]
 
     // Dofs (nv).
     let dofBody: [Int]
@@ -97,6 +104,10 @@ final class Layout: Sendable {
         jointStiffness = j.map(\.stiffness)
         springJoints = j.indices.filter { j[$0].stiffness != 0 }
         limitedJoints = j.indices.filter { j[$0].limited && j[$0].type != .free }
+        jointRange = j.map(\.range)
+        jointMargin = j.map(\.margin)
+        jointSolref = j.map(\.solver.solref)
+        jointSolimp = j.map { ($0.solver.imp[0], $0.solver.imp[1], $0.solver.imp[2], $0.solver.imp[3], $0.solver.imp[4]) }
 
         dofBody = m.dofs.map(\.body)
         dofParent = m.dofs.map(\.parent)
