@@ -25,7 +25,7 @@ private func worstDifference(_ m: Model, rows: [[Double]], prepare: (inout Physi
 
 @Suite("MJCF files against MuJoCo 3.3.0 trajectories")
 struct LoadedModelAgreementTests {
-    static let contactScenes = ["tumble", "drop", "incline", "limits", "roll", "frictionless", "torsion"]
+    static let contactScenes = ["tumble", "drop", "incline", "limits", "roll", "frictionless", "torsion", "zerofriction"]
 
     @Test("contact and limit scenes agree to 1e-6 in qpos over 2000 steps", arguments: contactScenes)
     func contactScene(_ name: String) throws {
