@@ -171,6 +171,8 @@ public struct ConstraintRows: Sendable {
 /// (geomXpos, geomXmat) ⇒ contacts.
 public func collision(_ m: Model, _ d: inout Data) {
     d.collisionDetector.detect(m, geomXpos: d.geomXpos, geomXmat: d.geomXmat, into: &d.contacts)
+    // Dropped contacts let objects sink through each other: never silently.
+    if d.contacts.overflowed { d.warn(.contactOverflow, index: d.contacts.capacity, body: -1) }
 }
 
 // MARK: - Assembly
@@ -227,7 +229,10 @@ public func makeConstraints(_ m: Model, _ d: inout Data) {
             // Rotation angle from the reference orientation against range.1 (the maximum angle).
             let a = L.jointQposAdr[j]
             let q = Quat(d.qpos[a], d.qpos[a + 1], d.qpos[a + 2], d.qpos[a + 3]).normalized()
-            let (axis, angle) = axisAngle(q)
+            // The rotation vector (Passive.swift) is axis·angle of the shorter rotation.
+            let rotation = rotationVector(q)
+            let angle = rotation.norm
+            let axis = angle < 1e-15 ? Vec3.unitX : rotation / angle
             let value = L.jointRange[j].1 - angle
             guard value < margin else { continue }
             beginRow(s, n, .jointLimit, id: j, pos: value, margin: margin)
@@ -397,16 +402,6 @@ private func fillContactRows(_ s: ConstraintStorage, chain: Int, row: Int, pair:
         out[i] = base + scale * along
         if pair { out[i &+ 1] = base + (-scale) * along }
     }
-}
-
-/// Rotation axis (unit) and angle in [0, π] of a unit quaternion.
-private func axisAngle(_ q: Quat) -> (Vec3, Double) {
-    var v = q.vector
-    var w = q.w
-    if w < 0 { v = -v; w = -w }  // the shorter rotation
-    let s = v.norm
-    if s < 1e-15 { return (.unitX, 0) }
-    return (v / s, 2 * atan2(s, w))
 }
 
 // MARK: - Solve

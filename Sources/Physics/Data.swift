@@ -21,6 +21,9 @@ public struct PhysicsWarning: Sendable, Equatable, CustomStringConvertible {
         case badQacc
         /// A control was NaN/±Inf: all controls were treated as 0 for that evaluation.
         case badCtrl
+        /// More contacts than the contact buffer holds (`index` = its capacity): the rest were
+        /// dropped for that step.
+        case contactOverflow
     }
     public let kind: Kind
     /// The offending coordinate: a qpos index (badQpos), a dof index (badQvel, badQacc) or an
@@ -37,6 +40,7 @@ public struct PhysicsWarning: Sendable, Equatable, CustomStringConvertible {
         case .badQvel: "non-finite or huge qvel[\(index)] (body \(body)) at t = \(time) s; state reset"
         case .badQacc: "non-finite qacc[\(index)] (body \(body)) at t = \(time) s; state reset"
         case .badCtrl: "non-finite ctrl[\(index)] at t = \(time) s; all controls treated as 0"
+        case .contactOverflow: "more than \(index) contacts at t = \(time) s; the rest were dropped"
         }
     }
 }
@@ -169,7 +173,12 @@ public struct Data: Sendable {
     let layout: Layout
 
     /// Allocates every buffer for `model` and resets to qpos0 (no forward pass is run).
-    public init(_ model: Model) {
+    ///
+    /// - Parameter contactCapacity: the most contacts a step keeps (MuJoCo's nconmax); by default
+    ///   8 per geom pair the static filters allow, at most 4096. Beyond it contacts are dropped
+    ///   and `warning` says so.
+    public init(_ model: Model, contactCapacity: Int? = nil) {
+        precondition((contactCapacity ?? 0) >= 0, "contactCapacity must be non-negative")
         let nb = model.bodies.count, nj = model.joints.count, nv = model.nv, nu = model.nu
         qpos = model.qpos0
         qvel = Array(repeating: 0, count: nv)
@@ -219,7 +228,7 @@ public struct Data: Sendable {
         rkDq = Array(repeating: 0, count: nv)
 
         layout = Layout(model)
-        let contactCapacity = contactCapacityFor(model)
+        let contactCapacity = contactCapacity ?? contactCapacityFor(model)
         contacts = ContactBuffer(capacity: contactCapacity)
         efc = ConstraintRows(nv: nv, contactCapacity: contactCapacity)
         qaccWarmstart = Array(repeating: 0, count: nv)

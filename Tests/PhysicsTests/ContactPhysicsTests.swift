@@ -301,3 +301,22 @@ struct ContactDeterminismTests {
         #expect(used.qpos == fresh.qpos && used.qvel == fresh.qvel)
     }
 }
+
+@Suite("Contacts: capacity")
+struct ContactCapacityTests {
+    @Test("contacts beyond the buffer's capacity raise a warning instead of vanishing silently")
+    func overflowWarns() throws {
+        let m = try load("""
+        <mujoco><worldbody><geom type="plane" size="2 2 .1"/>
+          <body pos="0 0 0.0499"><freejoint/><geom type="box" size=".05 .05 .05"/></body>
+        </worldbody></mujoco>
+        """)
+        var small = Physics.Data(m, contactCapacity: 2)
+        step(m, &small)
+        #expect(small.contacts.count == 2)
+        #expect(small.warning?.kind == .contactOverflow && small.warning?.index == 2)
+        var enough = Physics.Data(m)
+        step(m, &enough)
+        #expect(enough.contacts.count == 4 && enough.warning == nil)
+    }
+}
