@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "Autodiff", targets: ["Autodiff"]),
         .library(name: "RL", targets: ["RL"]),
+        .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -37,8 +38,15 @@ let package = Package(
         .target(name: "Autodiff", swiftSettings: autodiffSettings),
         // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
         .target(name: "RL", dependencies: ["Numerics"]),
+        // Environments on the contract: the robot suite and the point-navigation canary.
+        .target(name: "Robotics", dependencies: ["Numerics", "Physics", "RL"]),
+        // Gaussian MLP policies, baselines, VPG, PPO and TRPO; sees environments only through RL.
+        // Optimized in debug builds too, for Autodiff's reason: its inlined tensor code is
+        // specialized here, and unoptimized it would make every debug training test crawl.
+        .target(name: "PolicyGradient", dependencies: ["Numerics", "Autodiff", "RL"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
@@ -46,6 +54,9 @@ let package = Package(
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
+        .testTarget(name: "RoboticsTests", dependencies: ["Robotics", "RL", "Numerics", "TestSupport"]),
+        // Learners are tested on point-navigation, hence Robotics here (the module itself never imports it).
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
     ],
