@@ -9,8 +9,9 @@ import RL
 
 /// What one update did, for the learning-curve log.
 public struct UpdateStatistics: Sendable, Equatable {
-    /// The algorithm's loss or surrogate at the start of the update (VPG/PPO: the loss of the
-    /// last minibatch; TRPO: the surrogate advantage before the step).
+    /// The algorithm's loss: VPG, the REINFORCE loss before the step; PPO, the clipped loss of
+    /// the last minibatch; TRPO, minus the surrogate advantage after the step (0 when no step
+    /// was taken, as the surrogate at θ_old is the mean normalized advantage, 0).
     public var loss: Double
     /// Mean KL(π_before ‖ π_after) over the batch's states.
     public var meanKL: Double
@@ -108,7 +109,7 @@ public struct PolicyGradientLearner: Sendable {
             parameters = next; adamState = state; stats.loss = loss
         case .trpo:
             let step = trpoStep(policy, parameters: parameters, batch: batch, config: config.trpo)
-            parameters = step.parameters; stats.loss = step.surrogateBefore
+            parameters = step.parameters; stats.loss = -step.surrogateAfter
             stats.lineSearchSteps = step.lineSearchSteps; stats.accepted = step.accepted
         }
         stats.meanKL = Double(meanKL(policy, parameters: parameters, batch: batch).scalar)

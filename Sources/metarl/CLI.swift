@@ -19,6 +19,7 @@ enum CLI {
         Simulate.self,
         BenchPhysics.self,
         BenchAutodiff.self,
+        Train.self,
     ] }
 
     /// What `metarl` with no arguments runs.

@@ -3,6 +3,8 @@ import Numerics
 import PolicyGradient
 import RL
 import TestSupport
+import Autodiff
+import Foundation
 
 /// min ‖F w − y‖² + λ‖w‖² by Householder QR of the stacked system [F; √λ I] w = [y; 0]:
 /// a direct least-squares solve, independent of the baseline's normal equations and Cholesky.
@@ -94,5 +96,25 @@ struct LinearFeatureBaselineTests {
         for e in 0..<6 { for t in 0..<batch.lengths[e] { worst = max(worst, abs(values[e * 30 + t] - returns[e * 30 + t])) } }
         #expect(worst < 1e-3)
         #expect(values[1 * 30 + 17] == 0 && values[4 * 30 + 9] == 0)   // padding untouched
+    }
+}
+
+@Suite("Policy checkpoints")
+struct PolicyCheckpointTests {
+    @Test("JSON round trip restores the same policy outputs; bad shapes are named")
+    func roundTrip() throws {
+        var rng = RandomSource(seed: 2)
+        let policy = GaussianMLPPolicy<Float>(config: PolicyConfig(hiddenSizes: [7, 5], initialStd: 0.4),
+                                              observationSize: 3, actionSize: 2, using: &rng)
+        let checkpoint = PolicyCheckpoint(policy: policy, parameters: policy.parameters)
+        let data = try JSONEncoder().encode(checkpoint)
+        let (restored, θ) = try JSONDecoder().decode(PolicyCheckpoint.self, from: data).restore()
+        let x = Tensor<Float>.randomNormal(.matrix(4, 3), using: &rng)
+        #expect(restored.distribution(x, parameters: θ).mean.scalars == policy.distribution(x, parameters: policy.parameters).mean.scalars)
+        #expect(θ.flattened().scalars == policy.parameters.flattened().scalars)
+        var bad = checkpoint
+        bad.tensors[2].shape = [5, 7]
+        #expect(throws: PolicyCheckpoint.Invalid.self) { try bad.restore() }
+        do { _ = try bad.restore() } catch { #expect("\(error)".contains("layer1.weight")) }
     }
 }
