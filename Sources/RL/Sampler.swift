@@ -50,25 +50,25 @@ public struct Sampler<E: Environment>: Sendable {
         var sampled = [Float](repeating: 0, count: count * actSize)
         for t in 0..<horizon {
             // Record where each live episode stands, then let the policy act on every slot.
+            var live = 0
             for e in 0..<count where !vector.terminated[e] {
+                live += 1
                 let dst = (e * horizon + t) * obsSize
                 for j in 0..<obsSize { batch.observations[dst + j] = vector.observations[e * obsSize + j] }
             }
+            if live == 0 { break }
             vector.observations.withUnsafeBufferPointer { obs in
                 sampled.withUnsafeMutableBufferPointer { act in
                     policy.act(observations: obs, rows: count, actions: act, rng: &policyRNG)
                 }
             }
-            var live = 0
             for e in 0..<count where !vector.terminated[e] {
-                live += 1
                 let dst = (e * horizon + t) * actSize
                 for j in 0..<actSize {
                     batch.actions[dst + j] = sampled[e * actSize + j]
                     vector.actions[e * actSize + j] = Double(sampled[e * actSize + j])
                 }
             }
-            if live == 0 { break }
             let wasTerminated = vector.terminated
             vector.step()
             for e in 0..<count where !wasTerminated[e] {

@@ -8,10 +8,10 @@ private func resultLine(_ stdout: String) throws -> [String: Any] {
     return try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
 }
 
-/// CSV rows without the header, each without its last column (wall-clock seconds).
+/// CSV rows without the header, each without its last three columns (wall-clock seconds).
 private func curveWithoutTimes(_ url: URL) throws -> [String] {
     try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map {
-        $0.split(separator: ",").dropLast().joined(separator: ",")
+        $0.split(separator: ",").dropLast(3).joined(separator: ",")
     }
 }
 
@@ -31,7 +31,7 @@ struct TrainCommandTests {
         #expect((json["seconds"] as? Double ?? -1) > 0)
         let csv = try String(contentsOf: out.appendingPathComponent("learning_curve.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.first == "iteration,average_return,success_rate,episodes,steps,loss,mean_kl,entropy,seconds")
+        #expect(lines.first == "iteration,average_return,success_rate,episodes,steps,loss,mean_kl,entropy,seconds,sample_seconds,update_seconds")
         #expect(lines.count == 5)
         let last = lines.last!.split(separator: ",").map { Double($0)! }
         // The JSON numbers are the CSV's last row (JSONSerialization may round the last digit).

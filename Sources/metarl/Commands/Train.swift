@@ -25,6 +25,11 @@ struct Train: Command {
                         config.json, run.json, command.txt); the policy directory appears whole or
                         not at all
 
+    learning_curve.csv columns: iteration, average_return and success_rate of the episodes sampled at
+    the start of the iteration, episodes, steps, loss, mean_kl (old → new policy), entropy, then
+    wall-clock seconds (since the start), sample_seconds and update_seconds. All but the last three
+    are identical for identical seeds, whatever --threads.
+
     Output: with a terminal, one progress line per iteration on stderr. The last stdout line is a
     JSON object: algo, env, goal, seed, iterations, final_success_rate and final_return (of the
     last iteration's episodes), seconds, and out.
@@ -98,9 +103,9 @@ struct Train: Command {
                 throw RuntimeError("\(out): cannot create the directory (\(NumericCSV.reason(error)))")
             }
             var sink = try OutputSink(path: dir.appendingPathComponent("learning_curve.csv").path)
-            try sink.write("iteration,average_return,success_rate,episodes,steps,loss,mean_kl,entropy,seconds\n")
+            try sink.write("iteration,average_return,success_rate,episodes,steps,loss,mean_kl,entropy,seconds,sample_seconds,update_seconds\n")
             for (r, t) in zip(curve, output.times) {
-                try sink.write("\(r.iteration),\(r.averageReturn),\(r.successRate),\(r.episodes),\(r.steps),\(r.loss),\(r.meanKL),\(r.entropy),\(t)\n")
+                try sink.write("\(r.iteration),\(r.averageReturn),\(r.successRate),\(r.episodes),\(r.steps),\(r.loss),\(r.meanKL),\(r.entropy),\(t.total),\(t.sampling),\(t.update)\n")
             }
             try sink.finish()
             try writePolicyDirectory(dir.appendingPathComponent("policy"), checkpoint: output.checkpoint)
@@ -162,11 +167,19 @@ private struct RunRecord: Codable {
     let threads: Int
 }
 
-/// A finished run: its learning curve, the final policy, and the wall time at each iteration's end.
+/// A finished run: its learning curve, the final policy, and each iteration's wall-clock times.
 private struct TrainingOutput {
     let curve: [IterationRecord]
     let checkpoint: PolicyCheckpoint
-    let times: [Double]
+    let times: [IterationTimes]
+}
+
+/// Wall-clock seconds: since the start of the run (at an iteration's end), and the iteration's
+/// sampling and update phases.
+private struct IterationTimes {
+    let total: Double
+    let sampling: Double
+    let update: Double
 }
 
 /// Runs `trainPolicy` on whatever environment it is handed.
@@ -180,11 +193,11 @@ private struct TrainingJob: EnvironmentVisitor {
     let progress: Bool
 
     func visit<E: Environment>(_ environment: E, task: E.Task) throws -> TrainingOutput {
-        var times: [Double] = []
+        var times: [IterationTimes] = []
         let run = trainPolicy(environment: environment, task: task, config: config, iterations: iterations,
-                              seed: seed, threads: threads) { record in
+                              seed: seed, threads: threads) { record, timing in
             let t = Date().timeIntervalSince(start)
-            times.append(t)
+            times.append(IterationTimes(total: t, sampling: timing.samplingSeconds, update: timing.updateSeconds))
             if progress {
                 printError(String(format: "iteration %d/%d  return %.3f  success %.2f  KL %.4f  %.1f s", record.iteration + 1,
                                   iterations, record.averageReturn, record.successRate, record.meanKL, t))
