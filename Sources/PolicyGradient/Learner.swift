@@ -17,8 +17,10 @@ public struct UpdateStatistics: Sendable, Equatable {
     public var meanKL: Double
     /// Entropy of π_after's action distribution (state-independent σ).
     public var entropy: Double
-    /// TRPO only: line-search steps and whether a step was taken.
+    /// TRPO: line-search steps taken.
     public var lineSearchSteps: Int
+    /// False when the update was abandoned: TRPO's line search found no acceptable step, or any
+    /// algorithm's step produced a non-finite parameter (θ is then left as it was).
     public var accepted: Bool
 }
 
@@ -96,6 +98,7 @@ public struct PolicyGradientLearner: Sendable {
         precondition(episodes.observationSize == policy.observationDimension && episodes.actionSize == policy.actionDimension,
                      "update: batch does not fit the policy")
         let batch = trainingBatch(episodes, advantages: advantages(episodes))
+        let before = parameters
         var stats = UpdateStatistics(loss: 0, meanKL: 0, entropy: 0, lineSearchSteps: 0, accepted: true)
         switch config.algorithm {
         case .vpg:
@@ -111,6 +114,12 @@ public struct PolicyGradientLearner: Sendable {
             let step = trpoStep(policy, parameters: parameters, batch: batch, config: config.trpo)
             parameters = step.parameters; stats.loss = -step.surrogateAfter
             stats.lineSearchSteps = step.lineSearchSteps; stats.accepted = step.accepted
+        }
+        // A non-finite parameter (an exploding first-order step) would poison every later batch:
+        // keep the previous parameters and report the update as rejected.
+        if !parameters.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) {
+            parameters = before
+            stats.accepted = false
         }
         stats.meanKL = Double(meanKL(policy, parameters: parameters, batch: batch).scalar)
         stats.entropy = Double(DiagonalGaussian.entropy(logStd: parameters.tensors[parameters.tensors.count - 1]).scalar)
