@@ -69,9 +69,9 @@ public struct Sampler<E: Environment>: Sendable {
                     vector.actions[e * actSize + j] = Double(sampled[e * actSize + j])
                 }
             }
-            let wasTerminated = vector.terminated
             vector.step()
-            for e in 0..<count where !wasTerminated[e] {
+            // An episode was live at step t exactly when it had taken t steps without ending.
+            for e in 0..<count where batch.lengths[e] == t && !batch.terminated[e] {
                 batch.rewards[e * horizon + t] = vector.rewards[e]
                 batch.lengths[e] = t + 1
                 if vector.successes[e] { batch.successes[e] = true }
