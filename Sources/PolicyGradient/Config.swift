@@ -125,3 +125,45 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
             valueFunction: ValueFunctionConfig(hiddenSizes: [32, 32], learningRate: 0.003, stepsPerIteration: 20))
     }
 }
+
+extension TrainingConfig {
+    /// A field whose value no run can use.
+    public struct InvalidField: Error, CustomStringConvertible, Equatable {
+        /// The field's path, e.g. "ppo.epochs".
+        public let field: String
+        public let problem: String
+        public var description: String { "field '\(field)': \(problem)" }
+        public init(field: String, problem: String) { self.field = field; self.problem = problem }
+    }
+
+    /// Checks every field's range; throws for the first one out of it. A config read from a file
+    /// must pass this before it reaches a learner (whose preconditions would otherwise trap).
+    public func validate() throws {
+        func check(_ ok: Bool, _ field: String, _ problem: @autoclosure () -> String) throws {
+            if !ok { throw InvalidField(field: field, problem: problem()) }
+        }
+        func positive(_ x: Double, _ field: String) throws {
+            try check(x.isFinite && x > 0, field, "expected a finite number > 0, found \(x)")
+        }
+        try check(policy.hiddenSizes.allSatisfy { $0 > 0 }, "policy.hiddenSizes", "widths must be positive, found \(policy.hiddenSizes)")
+        try positive(policy.initialStd, "policy.initialStd")
+        try check(episodesPerIteration >= 1, "episodesPerIteration", "expected ≥ 1, found \(episodesPerIteration)")
+        try check(discount >= 0 && discount <= 1, "discount", "expected 0...1, found \(discount)")
+        try check(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", "expected 0...1, found \(gaeLambda)")
+        try positive(vpg.learningRate, "vpg.learningRate")
+        try positive(ppo.learningRate, "ppo.learningRate")
+        try positive(ppo.clipRange, "ppo.clipRange")
+        try check(ppo.epochs >= 1, "ppo.epochs", "expected ≥ 1, found \(ppo.epochs)")
+        try check(ppo.minibatches >= 1, "ppo.minibatches", "expected ≥ 1, found \(ppo.minibatches)")
+        try positive(trpo.maxKL, "trpo.maxKL")
+        try check(trpo.cgIterations >= 1, "trpo.cgIterations", "expected ≥ 1, found \(trpo.cgIterations)")
+        try check(trpo.cgDamping.isFinite && trpo.cgDamping >= 0, "trpo.cgDamping", "expected a finite number ≥ 0, found \(trpo.cgDamping)")
+        try check(trpo.backtrackRatio > 0 && trpo.backtrackRatio < 1, "trpo.backtrackRatio", "expected 0 < r < 1, found \(trpo.backtrackRatio)")
+        try check(trpo.maxBacktracks >= 1, "trpo.maxBacktracks", "expected ≥ 1, found \(trpo.maxBacktracks)")
+        try check(valueFunction.hiddenSizes.allSatisfy { $0 > 0 }, "valueFunction.hiddenSizes",
+                  "widths must be positive, found \(valueFunction.hiddenSizes)")
+        try positive(valueFunction.learningRate, "valueFunction.learningRate")
+        try check(valueFunction.stepsPerIteration >= 0, "valueFunction.stepsPerIteration",
+                  "expected ≥ 0, found \(valueFunction.stepsPerIteration)")
+    }
+}

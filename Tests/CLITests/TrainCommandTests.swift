@@ -112,4 +112,22 @@ struct TrainCommandTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("bad.json") && r.stderr.contains("policy.hiddenSizes"), "\(r.stderr)")
     }
+
+    @Test("a config whose values are out of range exits 1 naming the field, before any training")
+    func outOfRangeConfig() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("zero.json")
+        try """
+        {"algorithm":"ppo","policy":{"hiddenSizes":[16],"initialStd":0.5},"episodesPerIteration":6,"discount":0.99,
+         "gaeLambda":0.95,"baseline":"linear","normalizeAdvantages":true,"vpg":{"learningRate":0.01},
+         "ppo":{"learningRate":0.003,"clipRange":0.2,"epochs":0,"minibatches":2},
+         "trpo":{"maxKL":0.01,"cgIterations":10,"cgDamping":0.001,"backtrackRatio":0.8,"maxBacktracks":15},
+         "valueFunction":{"hiddenSizes":[8],"learningRate":0.003,"stepsPerIteration":5}}
+        """.write(to: url, atomically: true, encoding: .utf8)
+        let r = try runMetarl(["train", "--config", url.path, "--env", "point-navigation", "--out", dir.appendingPathComponent("o").path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("zero.json") && r.stderr.contains("ppo.epochs"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
+    }
 }

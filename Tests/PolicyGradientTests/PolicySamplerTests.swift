@@ -74,3 +74,29 @@ private struct PointNavigationLikeSpec: Environment {
     }
     func observe(_ s: SIMD2<Double>, into o: UnsafeMutableBufferPointer<Float>) { o[0] = Float(s.x); o[1] = Float(s.y) }
 }
+
+@Suite("TrainingConfig")
+struct TrainingConfigTests {
+    @Test("every algorithm's defaults validate and survive a JSON round trip")
+    func defaults() throws {
+        for algorithm in Algorithm.allCases {
+            let config = TrainingConfig.defaults(for: algorithm)
+            try config.validate()
+            let decoded = try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(config))
+            #expect(decoded == config)
+        }
+    }
+
+    @Test("out-of-range fields are named")
+    func invalid() {
+        var c = TrainingConfig.defaults(for: .trpo)
+        c.trpo.backtrackRatio = 1
+        #expect(throws: TrainingConfig.InvalidField(field: "trpo.backtrackRatio", problem: "expected 0 < r < 1, found 1.0")) { try c.validate() }
+        c = TrainingConfig.defaults(for: .trpo)
+        c.discount = -0.1
+        #expect { try c.validate() } throws: { ($0 as? TrainingConfig.InvalidField)?.field == "discount" }
+        c = TrainingConfig.defaults(for: .trpo)
+        c.policy.initialStd = .nan
+        #expect { try c.validate() } throws: { ($0 as? TrainingConfig.InvalidField)?.field == "policy.initialStd" }
+    }
+}

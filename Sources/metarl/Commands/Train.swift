@@ -215,7 +215,11 @@ func loadTrainingConfig(_ path: String) throws -> TrainingConfig {
         throw RuntimeError("\(path): cannot read (\(NumericCSV.reason(error)))")
     }
     do {
-        return try JSONDecoder().decode(TrainingConfig.self, from: data)
+        let config = try JSONDecoder().decode(TrainingConfig.self, from: data)
+        try config.validate()
+        return config
+    } catch let invalid as TrainingConfig.InvalidField {
+        throw RuntimeError("\(path): \(invalid)")
     } catch let DecodingError.keyNotFound(key, context) {
         throw RuntimeError("\(path): missing field '\(fieldPath(context.codingPath + [key]))'")
     } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
