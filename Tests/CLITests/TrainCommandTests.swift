@@ -84,6 +84,23 @@ struct TrainCommandTests {
         #expect(curves[0].count == 3 && curves[0].allSatisfy { $0.split(separator: ",")[3] == "6" })
     }
 
+    @Test("--show-config prints a config that --config accepts; --episodes overrides it")
+    func showConfig() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shown = try runMetarl(["train", "--algo", "vpg", "--env", "point-navigation", "--episodes", "3", "--show-config"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let config = try #require(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(config["algorithm"] as? String == "vpg" && config["episodesPerIteration"] as? Int == 3)
+        let url = dir.appendingPathComponent("shown.json")
+        try shown.stdout.write(to: url, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let r = try runMetarl(["train", "--config", url.path, "--env", "point-navigation", "--iterations", "2", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try curveWithoutTimes(out.appendingPathComponent("learning_curve.csv"))
+        #expect(rows.count == 2 && rows.allSatisfy { $0.split(separator: ",")[3] == "3" })
+    }
+
     @Test("bad flags exit 2 and name the flag", arguments: [
         (["--algo", "sgd", "--env", "point-navigation"], "--algo"),
         (["--algo", "trpo", "--env", "moon-walk"], "--env"),
@@ -94,6 +111,7 @@ struct TrainCommandTests {
         (["--algo", "trpo", "--env", "point-navigation", "--iterations", "-4"], "--iterations"),
         (["--algo", "trpo", "--env", "point-navigation", "--threads", "0"], "--threads"),
         (["--algo", "trpo", "--env", "point-navigation", "--speed", "3"], "--speed"),
+        (["--algo", "trpo", "--env", "point-navigation", "--episodes", "0"], "--episodes"),
     ])
     func badFlags(_ flags: [String], _ named: String) throws {
         let r = try runMetarl(["train"] + flags)

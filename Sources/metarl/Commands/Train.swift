@@ -8,7 +8,7 @@ struct Train: Command {
     static let abstract = "Train a Gaussian MLP policy on one task with VPG, PPO or TRPO."
     static let help = """
     Usage: metarl train --algo vpg|ppo|trpo --env NAME [--goal x,y] [--iterations N] [--seed S]
-                        [--threads T] [--config FILE.json] [--out DIR]
+                        [--threads T] [--episodes E] [--config FILE.json] [--out DIR] [--show-config]
 
     Each iteration samples the config's episodes per iteration (default 20) from the current policy
     on one fixed task and applies one update of the algorithm.
@@ -20,7 +20,9 @@ struct Train: Command {
       --iterations N    iterations (default 100)
       --seed S          seed of everything random (default 0); echoed in the result
       --threads T       workers stepping environments (default 1); results do not depend on it
+      --episodes E      episodes per iteration (overrides the config's episodesPerIteration)
       --config FILE     a TrainingConfig as JSON (every field); default: the algorithm's defaults
+      --show-config     print the resolved config as JSON (a starting point for --config) and exit
       --out DIR         write DIR/learning_curve.csv and the policy to DIR/policy/ (weights.json,
                         config.json, run.json, command.txt); the policy directory appears whole or
                         not at all
@@ -45,6 +47,7 @@ struct Train: Command {
     let seed: UInt64
     let threads: Int
     let out: String?
+    let showConfig: Bool
     let commandLine: String
 
     init(arguments: inout Arguments) throws {
@@ -55,7 +58,9 @@ struct Train: Command {
         seed = try arguments.seed() ?? 0
         threads = try arguments.int("threads", range: 1...1024) ?? 1
         let configPath = try arguments.option("config")
+        let episodes = try arguments.int("episodes", range: 1...1_000_000)
         out = try arguments.option("out")
+        showConfig = arguments.flag("show-config")
         try arguments.finish()
 
         var algorithm: Algorithm?
@@ -76,6 +81,7 @@ struct Train: Command {
         self.envName = envName
         environment = try TrainingEnvironment.resolve(name: envName, goal: goal, seed: seed)
 
+        var config: TrainingConfig
         if let configPath {
             let loaded = try loadTrainingConfig(configPath)
             if let algorithm, algorithm != loaded.algorithm {
@@ -86,10 +92,18 @@ struct Train: Command {
             guard let algorithm else { throw UsageError("missing --algo vpg|ppo|trpo") }
             config = TrainingConfig.defaults(for: algorithm)
         }
+        if let episodes { config.episodesPerIteration = episodes }
+        self.config = config
         commandLine = (["metarl"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
     }
 
     func run() throws {
+        if showConfig {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(config), as: UTF8.self))
+            return
+        }
         let start = Date()
         let progress = isatty(STDERR_FILENO) != 0
         let job = TrainingJob(config: config, iterations: iterations, seed: seed, threads: threads, start: start, progress: progress)
