@@ -63,9 +63,14 @@ public struct TRPOConfig: Sendable, Codable, Equatable {
     public var backtrackRatio: Double
     /// Steps tried before the update is abandoned (θ unchanged).
     public var maxBacktracks: Int
-    public init(maxKL: Double, cgIterations: Int, cgDamping: Double, backtrackRatio: Double, maxBacktracks: Int) {
+    /// Fisher-vector products use every k-th state of the batch (1: all, rllab's choice; 5: OpenAI
+    /// baselines' choice, ~5× cheaper products). The line search's KL check always uses every
+    /// state, so the bound holds either way.
+    public var fisherSubsample: Int
+    public init(maxKL: Double, cgIterations: Int, cgDamping: Double, backtrackRatio: Double, maxBacktracks: Int,
+                fisherSubsample: Int = 1) {
         self.maxKL = maxKL; self.cgIterations = cgIterations; self.cgDamping = cgDamping
-        self.backtrackRatio = backtrackRatio; self.maxBacktracks = maxBacktracks
+        self.backtrackRatio = backtrackRatio; self.maxBacktracks = maxBacktracks; self.fisherSubsample = fisherSubsample
     }
 }
 
@@ -160,6 +165,7 @@ extension TrainingConfig {
         try check(trpo.cgDamping.isFinite && trpo.cgDamping >= 0, "trpo.cgDamping", "expected a finite number ≥ 0, found \(trpo.cgDamping)")
         try check(trpo.backtrackRatio > 0 && trpo.backtrackRatio < 1, "trpo.backtrackRatio", "expected 0 < r < 1, found \(trpo.backtrackRatio)")
         try check(trpo.maxBacktracks >= 1, "trpo.maxBacktracks", "expected ≥ 1, found \(trpo.maxBacktracks)")
+        try check(trpo.fisherSubsample >= 1, "trpo.fisherSubsample", "expected ≥ 1, found \(trpo.fisherSubsample)")
         try check(valueFunction.hiddenSizes.allSatisfy { $0 > 0 }, "valueFunction.hiddenSizes",
                   "widths must be positive, found \(valueFunction.hiddenSizes)")
         try positive(valueFunction.learningRate, "valueFunction.learningRate")

@@ -39,7 +39,9 @@ public func trpoStep(_ policy: GaussianMLPPolicy<Float>, parameters: Parameters<
     let surrogate0 = trpoSurrogate(policy, parameters: θt, batch: batch)
     let g = gradients(of: surrogate0, wrt: θt).flattened()
     let before = Double(surrogate0.scalar)
-    let fvp = fisherVectorProduct(policy, parameters: θ0, batch: batch)
+    let k = config.fisherSubsample
+    let fisherBatch = k > 1 && batch.count > k ? batch.rows(Array(stride(from: 0, to: batch.count, by: k))) : batch
+    let fvp = fisherVectorProduct(policy, parameters: θ0, batch: fisherBatch)
     let damping = Float(config.cgDamping)
     let cg = conjugateGradient(g, damping: damping, maxIterations: config.cgIterations) { fvp($0) }
     let s = cg.solution

@@ -66,7 +66,7 @@ struct TrainCommandTests {
         {"algorithm":"ppo","policy":{"hiddenSizes":[16],"initialStd":0.5},"episodesPerIteration":6,"discount":0.99,
          "gaeLambda":0.95,"baseline":"linear","normalizeAdvantages":true,"vpg":{"learningRate":0.01},
          "ppo":{"learningRate":0.003,"clipRange":0.2,"epochs":2,"minibatches":2},
-         "trpo":{"maxKL":0.01,"cgIterations":10,"cgDamping":0.001,"backtrackRatio":0.8,"maxBacktracks":15},
+         "trpo":{"maxKL":0.01,"cgIterations":10,"cgDamping":0.001,"backtrackRatio":0.8,"maxBacktracks":15,"fisherSubsample":1},
          "valueFunction":{"hiddenSizes":[8],"learningRate":0.003,"stepsPerIteration":5}}
         """
         let configURL = dir.appendingPathComponent("ppo.json")
@@ -140,7 +140,7 @@ struct TrainCommandTests {
         {"algorithm":"ppo","policy":{"hiddenSizes":[16],"initialStd":0.5},"episodesPerIteration":6,"discount":0.99,
          "gaeLambda":0.95,"baseline":"linear","normalizeAdvantages":true,"vpg":{"learningRate":0.01},
          "ppo":{"learningRate":0.003,"clipRange":0.2,"epochs":0,"minibatches":2},
-         "trpo":{"maxKL":0.01,"cgIterations":10,"cgDamping":0.001,"backtrackRatio":0.8,"maxBacktracks":15},
+         "trpo":{"maxKL":0.01,"cgIterations":10,"cgDamping":0.001,"backtrackRatio":0.8,"maxBacktracks":15,"fisherSubsample":1},
          "valueFunction":{"hiddenSizes":[8],"learningRate":0.003,"stepsPerIteration":5}}
         """.write(to: url, atomically: true, encoding: .utf8)
         let r = try runMetarl(["train", "--config", url.path, "--env", "point-navigation", "--out", dir.appendingPathComponent("o").path])

@@ -75,11 +75,12 @@ struct TRPOTrustRegionTests {
         return total / Double(rows)
     }
 
-    @Test("after an update the mean KL is within δ, the step is not trivially small, and the surrogate improves",
-          arguments: [0.01, 0.001])
-    func klWithinBound(_ delta: Double) {
+    @Test("after an update the mean KL is within δ (Fisher on all states or every 5th), the step is not trivially small, and the surrogate improves",
+          arguments: [(0.01, 1), (0.001, 1), (0.01, 5)])
+    func klWithinBound(_ delta: Double, _ fisherSubsample: Int) {
         var config = TrainingConfig.defaults(for: .trpo)
         config.trpo.maxKL = delta
+        config.trpo.fisherSubsample = fisherSubsample
         // A few iterations in, so the policy is no longer the initial one.
         let warm = trainPolicy(environment: PointNavigation(), task: fixedGoal, config: config, iterations: 3, seed: 4)
         var learner = warm.learner
