@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Autodiff", targets: ["Autodiff"]),
         .library(name: "RL", targets: ["RL"]),
         .library(name: "Robotics", targets: ["Robotics"]),
+        .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -43,18 +44,25 @@ let package = Package(
         .target(name: "AutodiffKernelsAVX512", swiftSettings: kernelSettings(cpu: "skylake-avx512")),
         // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
         .target(name: "RL", dependencies: ["Numerics"]),
-        // The arm suite on Physics: scenes, controllers, task families, specs and object catalogs.
+        // Environments on the contract: the robot arm suite and the point-navigation canary.
         .target(name: "Robotics", dependencies: ["Numerics", "Physics", "RL"]),
+        // Gaussian MLP policies, baselines, VPG, PPO and TRPO; sees environments only through RL.
+        // Optimized in debug builds too, for Autodiff's reason: its inlined tensor code is
+        // specialized here, and unoptimized it would make every debug training test crawl.
+        .target(name: "PolicyGradient", dependencies: ["Numerics", "Autodiff", "RL"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "TestSupport"]),
-        .testTarget(name: "RoboticsTests", dependencies: ["Robotics", "TestSupport"]),
+        .testTarget(name: "RoboticsTests", dependencies: ["Robotics", "RL", "Numerics", "TestSupport"]),
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffKernels", "AutodiffKernelsAVX512", "TestSupport"]),
+        // Learners are tested on point-navigation, hence Robotics here (the module itself never imports it).
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
     ],

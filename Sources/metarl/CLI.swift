@@ -25,6 +25,7 @@ enum CLI {
         EnvsCheck.self,
         RolloutCommand.self,
         BenchEnv.self,
+        Train.self,
     ] }
 
     /// What `metarl` with no arguments runs.

@@ -50,15 +50,12 @@ struct OutputSink {
         try flush()
         guard let destination, let temporary else { return }
         try? handle.close()
-        do {
-            if FileManager.default.fileExists(atPath: destination.path) {
-                _ = try FileManager.default.replaceItemAt(destination, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: destination)
-            }
-        } catch {
+        // rename(2) replaces an existing file atomically. (FileManager.replaceItemAt fails on
+        // Linux when the destination exists: "The file doesn't exist".)
+        if rename(temporary.path, destination.path) != 0 {
+            let reason = String(cString: strerror(errno))
             abandon()
-            throw RuntimeError("\(destination.path): cannot move the finished file into place (\(NumericCSV.reason(error)))")
+            throw RuntimeError("\(destination.path): cannot move the finished file into place (\(reason))")
         }
     }
 
