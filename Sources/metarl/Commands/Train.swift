@@ -7,7 +7,7 @@ struct Train: Command {
     static let name = "train"
     static let abstract = "Train a Gaussian MLP policy on one task with VPG, PPO or TRPO."
     static let help = """
-    Usage: metarl train --algo vpg|ppo|trpo --env NAME [--goal x,y] [--iterations N] [--seed S]
+    Usage: metarl train --algo vpg|ppo|trpo --env NAME|FILE [--goal x,y[,z]] [--iterations N] [--seed S]
                         [--threads T] [--episodes E] [--config FILE.json] [--out DIR] [--show-config]
 
     Each iteration samples the config's episodes per iteration (default 20) from the current policy
@@ -15,8 +15,11 @@ struct Train: Command {
 
     Options:
       --algo A          vpg, ppo or trpo (may be omitted when --config names one)
-      --env NAME        environment: \(TrainingEnvironment.names.joined(separator: ", "))
-      --goal x,y        the fixed goal (default: one drawn from the train split with the seed)
+      --env NAME|FILE   point-navigation, a robot-suite family (reach, push, grasp-lift,
+                        pick-place; see 'metarl envs list') or a task spec file
+      --goal x,y[,z]    the fixed goal: x,y for point-navigation, x,y,z (m, world frame) for reach,
+                        push and pick-place (default: a task drawn from the train split with the
+                        seed, which for the object families also picks the object)
       --iterations N    iterations (default 100)
       --seed S          seed of everything random (default 0); echoed in the result
       --threads T       workers stepping environments (default 1); results do not depend on it

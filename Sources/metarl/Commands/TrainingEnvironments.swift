@@ -15,9 +15,8 @@ protocol EnvironmentVisitor {
 /// A named environment family with its fixed task resolved.
 enum TrainingEnvironment {
     case pointNavigation(PointNavigationTask)
-
-    /// Names accepted by --env.
-    static let names = ["point-navigation"]
+    /// A robot-suite family (reach, push, grasp-lift, pick-place) or a spec file.
+    case arm(ArmEnvironment, ArmTask)
 
     /// The environment `name` with the task `goal`; without a goal, one drawn from the family's
     /// train split with `seed`.
@@ -33,7 +32,28 @@ enum TrainingEnvironment {
             var rng = RandomSource(seed: seed)
             return .pointNavigation(PointNavigationTasks().sample(.train, rng: &rng))
         default:
-            throw UsageError("option --env: unknown environment '\(name)' (known: \(names.joined(separator: ", ")))")
+            // The robot suite: a family name or a spec file (errors name the file and field).
+            let suite = try locateSuite()
+            let spec: FamilySpec
+            do {
+                spec = try loadFamilySpec(name, suite: suite)
+            } catch is UsageError {
+                let known = (["point-navigation"] + suite.specNames()).joined(separator: ", ")
+                throw UsageError("option --env: unknown environment '\(name)' (known: \(known); or a spec file)")
+            }
+            let (environment, catalog) = try makeEnvironment(spec, suite: suite)
+            var rng = RandomSource(seed: seed)
+            var task = ArmTaskSampler(spec: spec, catalog: catalog).sample(.train, rng: &rng)
+            if let goal {
+                guard spec.family != .graspLift else {
+                    throw UsageError("option --goal: \(spec.family.rawValue) has no goal (the task is set by its object)")
+                }
+                guard goal.count == 3 else {
+                    throw UsageError("option --goal: \(spec.family.rawValue) takes 3 numbers (x,y,z in m), found \(goal.count)")
+                }
+                task.goal = Vec3(goal[0], goal[1], goal[2])
+            }
+            return .arm(environment, task)
         }
     }
 
@@ -41,12 +61,14 @@ enum TrainingEnvironment {
     var goal: [Double] {
         switch self {
         case .pointNavigation(let task): return [task.goal.x, task.goal.y]
+        case .arm(_, let task): return [task.goal.x, task.goal.y, task.goal.z]
         }
     }
 
     func visit<V: EnvironmentVisitor>(_ visitor: V) throws -> V.Result {
         switch self {
         case .pointNavigation(let task): return try visitor.visit(PointNavigation(), task: task)
+        case .arm(let environment, let task): return try visitor.visit(environment, task: task)
         }
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import Numerics
+import PolicyGradient
+import Robotics
+import RL
+
+/// The fixed reach goal of the solve test: seed 1's first train task (0.59, 0.12, 0.88), about
+/// 0.3 m from the hand's home position, as `metarl train --env reach --seed 1` uses.
+private func reachProblem() throws -> (ArmEnvironment, ArmTask) {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Environments")
+    let suite = Suite(root: root)
+    let spec = try suite.loadSpec("reach")
+    var rng = RandomSource(seed: 1)
+    let task = ArmTaskSampler(spec: spec, catalog: nil).sample(.train, rng: &rng)
+    return (try suite.environment(spec), task)
+}
+
+/// The documented budget on reach: TRPO and PPO with their defaults (20 episodes of 150 steps per
+/// iteration) reach ≥ 95% success within 30 iterations (90 000 steps; measured at seed 1: TRPO
+/// 95% by iteration 20, PPO 100% by 20). VPG is slower and noisier on the 18-dimensional arm
+/// observation (70–95% at 60 iterations, measured) and is held to the point-navigation test.
+let reachBudget = 30
+
+@Suite("Learning reach with a fixed goal")
+struct SolveReachTests {
+    @Test("TRPO and PPO succeed in ≥ 95% of 40 fresh episodes after the budget", arguments: [Algorithm.trpo, .ppo])
+    func solves(_ algorithm: Algorithm) throws {
+        let (env, task) = try reachProblem()
+        let config = TrainingConfig.defaults(for: algorithm)
+        let run = trainPolicy(environment: env, task: task, config: config, iterations: reachBudget, seed: 1, threads: 2)
+        let evaluation = Sampler(env, threads: 2).sample(run.learner.sampler, tasks: [task], episodesPerTask: 40, seed: 99)
+        #expect(evaluation.successRate >= 0.95, "\(algorithm): success \(evaluation.successRate)")
+        #expect(run.curve.first!.successRate < 0.2, "the initial policy should not already solve it")
+    }
+}
