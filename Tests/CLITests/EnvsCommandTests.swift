@@ -70,7 +70,7 @@ struct EnvsCommandTests {
         #expect((rr["mean_return"] as! Double) < (s["mean_return"] as! Double))
     }
 
-    @Test("rollout errors: unknown policy and split are usage errors; a policy directory is not supported yet")
+    @Test("rollout errors: unknown policy and split are usage errors; an empty or broken policy directory is named")
     func rolloutErrors() throws {
         let policy = try runMetarl(["rollout", "reach", "--policy", "genius"], currentDirectory: checkoutRoot)
         #expect(policy.status == 2 && policy.stderr.contains("genius"))
@@ -79,7 +79,40 @@ struct EnvsCommandTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let directory = try runMetarl(["rollout", "reach", "--policy", dir.path], currentDirectory: checkoutRoot)
-        #expect(directory.status == 1 && directory.stderr.contains("learners"))
+        #expect(directory.status == 1 && directory.stderr.contains("not a policy directory"))
+        try #"{"format": "metarl-gaussian-mlp-policy", "version": 7}"#.write(to: dir.appendingPathComponent("weights.json"), atomically: true, encoding: .utf8)
+        let broken = try runMetarl(["rollout", "reach", "--policy", dir.path], currentDirectory: checkoutRoot)
+        #expect(broken.status == 1 && broken.stderr.contains("weights.json") && broken.stderr.contains("not a policy checkpoint"))
+    }
+
+    @Test("rollout runs a trained policy directory; a policy for another environment is refused by its sizes")
+    func rolloutTrainedPolicy() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = try runMetarl(["train", "--algo", "trpo", "--env", "point-navigation", "--goal", "0.2,0.3",
+                                   "--iterations", "3", "--seed", "2", "--out", dir.path], currentDirectory: checkoutRoot)
+        #expect(train.status == 0, "\(train.stderr)")
+        let run = try runMetarl(["rollout", "point-navigation", "--policy", dir.path, "--episodes", "5", "--split", "heldout"],
+                                currentDirectory: checkoutRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let j = try json(run.stdout.split(separator: "\n").last!)
+        #expect(j["episodes"] as! Int == 5 && j["policy"] as! String == dir.path)
+        let steps = j["mean_steps"] as! Double
+        #expect(steps >= 1 && steps <= 100)
+        let mismatch = try runMetarl(["rollout", "reach", "--policy", dir.path, "--episodes", "1"], currentDirectory: checkoutRoot)
+        #expect(mismatch.status == 1 && mismatch.stderr.contains("maps 2 observations to 2 actions, but reach has 18 and 4"))
+    }
+
+    @Test("rollout on point-navigation: the goal-seeking oracle always succeeds, random actions rarely")
+    func rolloutPointNavigation() throws {
+        let oracle = try json(try runMetarl(["rollout", "point-navigation", "--policy", "scripted", "--episodes", "20"],
+                                            currentDirectory: checkoutRoot).stdout.split(separator: "\n").last!)
+        let random = try json(try runMetarl(["rollout", "point-navigation", "--policy", "random", "--episodes", "20"],
+                                            currentDirectory: checkoutRoot).stdout.split(separator: "\n").last!)
+        #expect(oracle["success_rate"] as! Double == 1)
+        // At most 8 steps: |goal| ≤ 0.5·√2 and each step moves up to 0.1 per axis.
+        #expect((oracle["mean_steps"] as! Double) <= 8)
+        #expect((random["success_rate"] as! Double) < 1 && (random["mean_return"] as! Double) < (oracle["mean_return"] as! Double))
     }
 
     @Test("bench env prints env, batch, threads, control_dt and a positive steps_per_second")

@@ -39,8 +39,6 @@ struct BenchEnv: Command {
     }
 
     func run() throws {
-        // point-navigation (written with the learners): the lead dispatches `target ==
-        // "point-navigation"` here, before the arm suite's spec loading.
         let suite = try locateSuite()
         let spec = try loadFamilySpec(target, suite: suite)
         let (env, catalog) = try makeEnvironment(spec, suite: suite)

@@ -32,7 +32,17 @@ struct EnvsList: Command {
             json.add("hidden", spec.hidden.map(\.rawValue).joined(separator: ","))
             print(json.text)
         }
-        // point-navigation (PolicyGradient helper's environment): the lead adds its line here.
+        // The physics-free canary of the MAML paper: its goal is hidden, its spec lives in code.
+        let canary = PointNavigation().spec
+        var json = JSONLine()
+        json.add("name", canary.name)
+        json.add("file", "(built in)")
+        json.add("horizon", canary.horizon)
+        json.add("control_dt", canary.controlPeriod)
+        json.add("observation_size", canary.observationSize)
+        json.add("action_size", canary.actionSize)
+        json.add("hidden", "goal")
+        print(json.text)
     }
 }
 

@@ -1,31 +1,47 @@
 import Foundation
 import Numerics
+import PolicyGradient
 import RL
 import Robotics
 
 /// `metarl rollout`: episodes of an environment under a built-in policy.
 struct RolloutCommand: Command {
     static let name = "rollout"
-    static let abstract = "Run episodes of an environment with a random or scripted policy; print returns and success rate."
+    static let abstract = "Run episodes of an environment with a random, scripted or trained policy; print returns and success rate."
     static let help = """
     Usage: metarl rollout NAME|FILE --policy random|scripted|POLICY_DIR [--episodes N] [--seed S] [--split train|heldout]
 
-    Draws N tasks (default 10) of the split (default train) from the environment's benchmark with
-    seed S (default 0): train tasks use train objects, held-out tasks held-out objects. Runs one
-    episode per task to the horizon.
-      random     uniform actions in [-1, 1] from the seed's stream
-      scripted   the hand-written controller, told each task's hidden parameters (an oracle:
-                 an upper reference for learners)
-    Policy directories need the learners, which are not part of this build yet.
+    Draws N tasks (default 10) of the split (default train) with seed S (default 0): for the arm
+    suite from the environment's benchmark (train tasks use train objects, held-out tasks held-out
+    objects), for point-navigation goals from its train or held-out stream. Runs one episode per
+    task to the horizon.
+      random      uniform actions in the action space from the seed's stream
+      scripted    the hand-written controller, told each task's hidden parameters (an oracle:
+                  an upper reference for learners)
+      POLICY_DIR  a policy written by 'metarl train' (DIR/policy, or the run directory DIR),
+                  acting with its mean action
 
     Prints one JSON line: env, policy, split, seed, episodes, mean_return, success_rate,
-    broken_rate, mean_steps.
+    broken_rate (arm suite), mean_steps.
 
     Example:
       metarl rollout grasp-lift --policy scripted --episodes 20 --seed 1 --split heldout
+      metarl rollout reach --policy runs/trpo --episodes 20 --split heldout
     """
 
-    enum Policy: String { case random, scripted }
+    enum Policy {
+        case random, scripted
+        /// A trained Gaussian MLP policy and the directory it came from.
+        case trained(GaussianPolicySampler, directory: String)
+
+        var name: String {
+            switch self {
+            case .random: "random"
+            case .scripted: "scripted"
+            case .trained(_, let directory): directory
+            }
+        }
+    }
 
     let target: String
     let policy: Policy
@@ -42,31 +58,38 @@ struct RolloutCommand: Command {
         self.split = split
         target = try arguments.requiredPositional("NAME|FILE")
         try arguments.finish()
-        if let p = Policy(rawValue: policyText) {
-            policy = p
-        } else {
+        switch policyText {
+        case "random": policy = .random
+        case "scripted": policy = .scripted
+        default:
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: policyText, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw RuntimeError("--policy \(policyText): loading trained policies needs the learners (PolicyGradient), which this build does not have yet")
+            guard FileManager.default.fileExists(atPath: policyText, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw UsageError("--policy: expected random, scripted or a policy directory, found '\(policyText)'")
             }
-            throw UsageError("--policy: expected random, scripted or a policy directory, found '\(policyText)'")
+            policy = .trained(try loadTrainedPolicy(policyText), directory: policyText)
         }
     }
 
     func run() throws {
-        // point-navigation (written with the learners): the lead dispatches `target ==
-        // "point-navigation"` here, before the arm suite's spec loading.
+        if target == "point-navigation" { return try runPointNavigation() }
         let suite = try locateSuite()
         let spec = try loadFamilySpec(target, suite: suite)
         let (env, catalog) = try makeEnvironment(spec, suite: suite)
         let bench = Benchmark(spec: spec, catalog: catalog, seed: seed,
                               trainCount: split == .train ? episodes : 0, testCount: split == .heldout ? episodes : 0)
         let tasks = split == .train ? bench.trainTasks : bench.testTasks
+        if case .trained(let sampler, _) = policy {
+            try checkSizes(sampler, env.spec)
+            let batch = Sampler(env).sample(sampler, tasks: tasks, episodesPerTask: 1, seed: seed)
+            print(summary(env: spec.family.rawValue, batch, brokenRate: nil))
+            return
+        }
         let root = RandomSource(seed: seed)
         var totalReturn = 0.0, successes = 0, broken = 0, steps = 0
         for (i, task) in tasks.enumerated() {
             let result: EpisodeResult
             switch policy {
+            case .trained: preconditionFailure("handled above")
             case .scripted:
                 result = env.runScripted(task: task, belief: task, seed: seed)
             case .random:
@@ -83,7 +106,7 @@ struct RolloutCommand: Command {
         let n = Double(tasks.count)
         var json = JSONLine()
         json.add("env", spec.family.rawValue)
-        json.add("policy", policy.rawValue)
+        json.add("policy", policy.name)
         json.add("split", split.rawValue)
         json.add("seed", String(seed))
         json.add("episodes", tasks.count)
@@ -92,5 +115,97 @@ struct RolloutCommand: Command {
         json.add("broken_rate", Double(broken) / n)
         json.add("mean_steps", Double(steps) / n)
         print(json.text)
+    }
+}
+
+extension RolloutCommand {
+    /// point-navigation: goals from the split's stream of the seed, one episode each.
+    private func runPointNavigation() throws {
+        var rng = RandomSource(seed: seed).stream(0)
+        let tasks = (0..<episodes).map { _ in PointNavigationTasks().sample(split, rng: &rng) }
+        let env = PointNavigation()
+        let batch: EpisodeBatch
+        switch policy {
+        case .trained(let sampler, _):
+            try checkSizes(sampler, env.spec)
+            batch = Sampler(env).sample(sampler, tasks: tasks, episodesPerTask: 1, seed: seed)
+        case .random:
+            batch = Sampler(env).sample(UniformPolicy(space: env.spec.action), tasks: tasks, episodesPerTask: 1, seed: seed)
+        case .scripted:
+            // The oracle steps straight at the goal it is told (the environment clips to ±0.1).
+            batch = Sampler(env).sample(GoalSeekingPolicy(goals: tasks.map(\.goal)), tasks: tasks, episodesPerTask: 1, seed: seed)
+        }
+        print(summary(env: "point-navigation", batch, brokenRate: nil))
+    }
+
+    private func checkSizes(_ sampler: GaussianPolicySampler, _ spec: EnvironmentSpec) throws {
+        let policyIn = sampler.policy.observationDimension, policyOut = sampler.policy.actionDimension
+        guard policyIn == spec.observationSize, policyOut == spec.actionSize else {
+            throw RuntimeError("--policy \(policy.name): the policy maps \(policyIn) observations to \(policyOut) actions, but \(spec.name) has \(spec.observationSize) and \(spec.actionSize)")
+        }
+    }
+
+    private func summary(env: String, _ batch: EpisodeBatch, brokenRate: Double?) -> String {
+        var json = JSONLine()
+        json.add("env", env)
+        json.add("policy", policy.name)
+        json.add("split", split.rawValue)
+        json.add("seed", String(seed))
+        json.add("episodes", batch.episodeCount)
+        json.add("mean_return", batch.averageReturn)
+        json.add("success_rate", batch.successRate)
+        if let brokenRate { json.add("broken_rate", brokenRate) }
+        json.add("mean_steps", Double(batch.stepCount) / Double(batch.episodeCount))
+        return json.text
+    }
+}
+
+/// Reads a policy directory written by `metarl train` (weights.json in DIR or DIR/policy).
+func loadTrainedPolicy(_ directory: String) throws -> GaussianPolicySampler {
+    let base = URL(fileURLWithPath: directory)
+    let candidates = [base.appendingPathComponent("weights.json"), base.appendingPathComponent("policy/weights.json")]
+    guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+        throw RuntimeError("\(directory): not a policy directory (no weights.json in it or in its policy/ folder)")
+    }
+    do {
+        let checkpoint = try JSONDecoder().decode(PolicyCheckpoint.self, from: Foundation.Data(contentsOf: file))
+        let (policy, parameters) = try checkpoint.restore()
+        return GaussianPolicySampler(policy: policy, parameters: parameters, deterministic: true)
+    } catch let error as PolicyCheckpoint.Invalid {
+        throw RuntimeError("\(file.path): \(error.description)")
+    } catch let error as DecodingError {
+        throw RuntimeError("\(file.path): not a policy checkpoint (\(describe(error)))")
+    }
+}
+
+private func describe(_ error: DecodingError) -> String {
+    switch error {
+    case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+        let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+        return (path.isEmpty ? "" : "\(path): ") + c.debugDescription
+    @unknown default:
+        return "\(error)"
+    }
+}
+
+/// Uniform random actions in the box, drawn in row order from the sampler's policy stream.
+private struct UniformPolicy: BatchPolicy {
+    let space: BoxSpace
+    func act(observations: UnsafeBufferPointer<Float>, rows: Int, actions: UnsafeMutableBufferPointer<Float>,
+             rng: inout RandomSource) {
+        let n = space.size
+        for r in 0..<rows { for j in 0..<n { actions[r * n + j] = Float(rng.uniform(space.low[j], space.high[j])) } }
+    }
+}
+
+/// point-navigation's oracle: slot r steps toward goal r (observations are positions).
+private struct GoalSeekingPolicy: BatchPolicy {
+    let goals: [SIMD2<Double>]
+    func act(observations: UnsafeBufferPointer<Float>, rows: Int, actions: UnsafeMutableBufferPointer<Float>,
+             rng: inout RandomSource) {
+        for r in 0..<rows {
+            actions[2 * r] = Float(goals[r].x) - observations[2 * r]
+            actions[2 * r + 1] = Float(goals[r].y) - observations[2 * r + 1]
+        }
     }
 }
