@@ -11,12 +11,14 @@ private func json(_ line: Substring) throws -> [String: Any] {
 
 @Suite("metarl envs, rollout, bench env")
 struct EnvsCommandTests {
-    @Test("envs list names the four arm families with their layouts")
+    @Test("envs list names the four arm families and point-navigation with their layouts")
     func list() throws {
         let r = try runMetarl(["envs", "list"], currentDirectory: checkoutRoot)
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try r.stdout.split(separator: "\n").map(json)
-        #expect(rows.map { $0["name"] as! String } == ["grasp-lift", "pick-place", "push", "reach"])
+        #expect(rows.map { $0["name"] as! String } == ["grasp-lift", "pick-place", "push", "reach", "point-navigation"])
+        let canary = rows.last!
+        #expect(canary["observation_size"] as! Int == 2 && canary["action_size"] as! Int == 2 && canary["horizon"] as! Int == 100)
         let reach = rows.first { $0["name"] as! String == "reach" }!
         #expect(reach["action_size"] as! Int == 4 && reach["hidden"] as! String == "goal")
         // 5 physics steps of 2.5 ms.
