@@ -29,6 +29,8 @@ public struct CollisionDetector: Sendable {
     var boxes: [AABB]
     let shapes: [GeomShape]
     var scratch = ConvexScratch()
+    /// One pair's contact points, emptied per pair rather than rebuilt (its 8 slots are 640 bytes).
+    var manifold = ContactManifold()
     /// Allowed pairs in ascending (min index, max index) order, or nil when sort-and-sweep is used.
     let allowedPairs: [AllowedPair]?
     /// Geoms in at least one allowed pair, ascending: the only boxes the pair list reads.
@@ -46,6 +48,12 @@ public struct CollisionDetector: Sendable {
     /// Allocates all scratch for the model's geoms once; `detect` then never allocates (unless a
     /// scene overlaps more pairs than ever before).
     public init(model m: Model) {
+        self.init(model: m, allowPairList: true)
+    }
+
+    /// `allowPairList: false` forces sort-and-sweep whatever the scene size (tests compare the
+    /// two paths).
+    init(model m: Model, allowPairList: Bool) {
         let n = m.geoms.count
         broadphase = SweepAndPrune(count: n)
         boxes = [AABB](repeating: AABB(lo: .zero, hi: .zero), count: n)
@@ -53,7 +61,7 @@ public struct CollisionDetector: Sendable {
         geomMargin = m.geoms.map(\.margin)
         var list: [AllowedPair]? = nil
         var paired: [Int] = []
-        if n <= Self.pairListMaxGeoms {
+        if allowPairList && n <= Self.pairListMaxGeoms {
             var pairs: [AllowedPair] = []
             var used = [Bool](repeating: false, count: n)
             for i in 0..<n {
@@ -122,7 +130,7 @@ public struct CollisionDetector: Sendable {
     @inline(__always)
     private mutating func narrowphase(_ i: Int, _ j: Int, margin: Double, parameters: ContactParameters,
                                       _ geomXpos: [Vec3], _ geomXmat: [Mat3], _ contacts: inout ContactBuffer) {
-        var manifold = ContactManifold()
+        manifold.removeAll()
         collideOrdered(shapes[i], GeomPose(pos: geomXpos[i], rot: geomXmat[i]),
                        shapes[j], GeomPose(pos: geomXpos[j], rot: geomXmat[j]),
                        margin: margin, &manifold, &scratch)
