@@ -62,7 +62,8 @@ public struct Quat: Hashable, Sendable, CustomStringConvertible {
     public func inverseRotate(_ v: Vec3) -> Vec3 { conjugate.rotate(v) }
 
     /// The rotation matrix; its columns are the rotated frame's axes in the parent frame.
-    @inlinable
+    /// Always inlined: kinematics calls it three times per body and the call was not inlined.
+    @inlinable @inline(__always)
     public var matrix: Mat3 {
         let ww = w * w, xx = x * x, yy = y * y, zz = z * z
         let xy = x * y, xz = x * z, yz = y * z, wx = w * x, wy = w * y, wz = w * z

@@ -100,6 +100,60 @@ struct CollisionPipelineTests {
         #expect(again.array.map(\.pos) == contacts.array.map(\.pos) && again.array.map(\.dist) == contacts.array.map(\.dist))
     }
 
+    @Test("the small-scene pair list gives the contacts of sort-and-sweep + filters, bit for bit, frame after frame")
+    func pairListMatchesSweep() {
+        // 24 geoms of every type on a chain of bodies (weld-parent pairs filtered), two contype /
+        // conaffinity groups that exclude each other, mixed priorities, margins and friction, and
+        // a plane on the world; poses drift over frames so pairs enter and leave overlap.
+        var rng = RandomSource(seed: 7)
+        var bodies = [Body(name: "world", parent: -1)]
+        var joints: [Joint] = []
+        for b in 1...8 {
+            bodies.append(Body(name: "b\(b)", parent: b <= 4 ? 0 : b - 4, mass: 1, inertia: Vec3(1, 1, 1)))
+            joints.append(Joint(type: .hinge, body: b))
+        }
+        let types: [GeomType] = [.sphere, .capsule, .cylinder, .box]
+        var geoms = [Geom(name: "floor", type: .plane, body: 0, size: Vec3(5, 5, 0.1))]
+        for g in 1..<24 {
+            let type = types[g % 4]
+            geoms.append(Geom(name: "g\(g)", type: type, body: g % 9,
+                              size: Vec3(rng.uniform(0.05, 0.2), rng.uniform(0.05, 0.2), rng.uniform(0.05, 0.2)),
+                              friction: Vec3(rng.uniform(0.2, 1), 0.005, 0.0001),
+                              contype: g % 5 == 0 ? 2 : 1, conaffinity: g % 5 == 0 ? 2 : 1 | (g % 7 == 0 ? 2 : 0),
+                              condim: g % 3 == 0 ? 4 : 3, priority: g % 6 == 0 ? 1 : 0,
+                              margin: g % 4 == 0 ? 0.01 : 0))
+        }
+        let m = Model(bodies: bodies, joints: joints, geoms: geoms)
+        var list = CollisionDetector(model: m)
+        var sweep = CollisionDetector(model: m, allowPairList: false)
+        #expect(list.allowedPairs != nil && sweep.allowedPairs == nil)
+        // The list holds exactly the pairs the filters allow (the O(n²) check), in ascending order.
+        var allowed: [Set<Int>] = []
+        for i in 0..<geoms.count { for j in (i + 1)..<geoms.count where geomsMayCollide(m, i, j) { allowed.append([i, j]) } }
+        #expect(list.allowedPairs?.map { Set([$0.g1, $0.g2]) } == allowed)
+        var pos = (0..<geoms.count).map { g in g == 0 ? Vec3.zero : Vec3(rng.uniform(-0.4, 0.4), rng.uniform(-0.4, 0.4), rng.uniform(0, 0.4)) }
+        var axes = (0..<geoms.count).map { _ in Vec3(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)) }
+        var total = 0
+        for _ in 0..<10 {
+            let mat = (0..<geoms.count).map { g in g == 0 ? Mat3.identity : rot(axes[g], axes[g].norm) }
+            var a = ContactBuffer(capacity: 4096), b = ContactBuffer(capacity: 4096)
+            list.detect(m, geomXpos: pos, geomXmat: mat, into: &a)
+            sweep.detect(m, geomXpos: pos, geomXmat: mat, into: &b)
+            let x = a.array, y = b.array
+            #expect(x.count == y.count)
+            for (c, d) in zip(x, y) {
+                #expect(c.geom1 == d.geom1 && c.geom2 == d.geom2 && c.pos == d.pos && c.normal == d.normal
+                        && c.dist == d.dist && c.tangentHint == d.tangentHint && c.parameters == d.parameters)
+            }
+            total += x.count
+            for g in 1..<geoms.count {
+                pos[g] += Vec3(rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05))
+                axes[g] += Vec3(rng.uniform(-0.1, 0.1), rng.uniform(-0.1, 0.1), rng.uniform(-0.1, 0.1))
+            }
+        }
+        #expect(total > 50, "scene too sparse to test: \(total) contacts in 10 frames")
+    }
+
     @Test("a full contact buffer drops further contacts and says so")
     func bufferOverflow() {
         let m = scene()

@@ -145,6 +145,10 @@ public struct ContactManifold: Sendable {
         points[i] = p
     }
 
+    /// Empties the manifold, keeping its storage: points past `count` are never read, so a reused
+    /// manifold behaves as a fresh one without re-initializing its 8 slots.
+    public mutating func removeAll() { count = 0 }
+
     /// The same contacts seen from the other geom: normals negated, points and distances kept.
     public mutating func flip(from start: Int = 0) {
         for i in start..<count { points[i].normal = -points[i].normal }
