@@ -38,7 +38,7 @@ enum CLI {
         metarl: meta-reinforcement learning for robot manipulation.
 
         Usage: metarl [SUBCOMMAND] [OPTIONS]
-        With no subcommand, runs the default job: \(defaultCommand.abstract.lowercased())
+        With no subcommand, runs the default job: \(defaultCommand.abstract.prefix(1).lowercased() + defaultCommand.abstract.dropFirst())
 
         Subcommands:
         \(list.joined(separator: "\n"))
