@@ -6,7 +6,7 @@ import TestSupport
 
 // Our narrowphase and soft-constraint numbers against MuJoCo 3.3.0's own mj_forward on the same
 // two-geom scenes (Tests/Fixtures/mujoco_collision.json, written by
-// Scripts/dev/mujoco_collision_fixtures.py; CI only reads it).
+// Tests/DevTools/mujoco_collision_fixtures.py; CI only reads it).
 
 private struct Fixture: Decodable {
     struct GeomSpec: Decodable { let type: String; let size: [Double]; let pos: [Double]; let quat: [Double] }

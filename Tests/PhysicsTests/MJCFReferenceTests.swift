@@ -5,7 +5,7 @@ import TestSupport
 @testable import Physics
 
 // MetaRL's MJCF compiler against MuJoCo 3.3.0's. Each model under Fixtures/mjcf/ (and the robots
-// in Environments/robots/) was compiled by MuJoCo with Scripts/dev/make_mjcf_fixtures.py (a
+// in Environments/robots/) was compiled by MuJoCo with Tests/DevTools/make_mjcf_fixtures.py (a
 // developer script; tests never run MuJoCo) and what MuJoCo produced is stored as JSON beside it.
 // Here the same XML goes through MJCF.load and every stored field must agree to 1e-12 (relative
 // to max(1, |reference|)); integers and names exactly. Principal-axis quaternions (iquat) are

@@ -6,7 +6,7 @@
 # Tests/PhysicsTests/Fixtures/mjcf/. The Swift tests (MJCFReferenceTests) load the same XML with
 # MJCF.load and compare field by field. Re-run after changing a model:
 #
-#     python3 Scripts/dev/make_mjcf_fixtures.py
+#     python3 Tests/DevTools/make_mjcf_fixtures.py
 #
 # Tests never run this script and never need MuJoCo: they read the committed JSON.
 import json

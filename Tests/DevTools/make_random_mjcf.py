@@ -6,7 +6,7 @@
 # and actuators) to Tests/PhysicsTests/Fixtures/mjcf/random_N.xml, keeping only those MuJoCo
 # 3.3.0 compiles. Then run make_mjcf_fixtures.py to store MuJoCo's compiled values beside them.
 #
-#     python3 Scripts/dev/make_random_mjcf.py && python3 Scripts/dev/make_mjcf_fixtures.py
+#     python3 Tests/DevTools/make_random_mjcf.py && python3 Tests/DevTools/make_mjcf_fixtures.py
 import math
 import pathlib
 import random
@@ -166,7 +166,7 @@ def main():
             mujoco.MjModel.from_xml_string(xml)
         except ValueError:
             continue  # MuJoCo rejects it (e.g. a massless moving body): not a reference.
-        (OUT / f"random_{written}.xml").write_text(f"<!-- Random reference model (seed {seed}), written by Scripts/dev/make_random_mjcf.py. -->\n" + xml)
+        (OUT / f"random_{written}.xml").write_text(f"<!-- Random reference model (seed {seed}), written by Tests/DevTools/make_random_mjcf.py. -->\n" + xml)
         written += 1
 
 

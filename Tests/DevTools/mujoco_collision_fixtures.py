@@ -3,7 +3,7 @@
 for small two-geom scenes, the reference for CollisionMuJoCoTests.
 
 Developer tool only (needs `pip install mujoco==3.3.0`); CI never runs it, the tests read the
-committed JSON. Run from the repository root:  python3 Scripts/dev/mujoco_collision_fixtures.py
+committed JSON. Run from the repository root:  python3 Tests/DevTools/mujoco_collision_fixtures.py
 
 Each case puts geom A in the world body and geom B on a free body, runs mj_forward, and records
 every contact (geom ids in MuJoCo's order, dist, pos, normal = first row of the contact frame,
@@ -163,7 +163,7 @@ def random_cases(per_pair=30, seed=2024):
 
 def main():
     assert mujoco.__version__ == "3.3.0", f"fixtures are for MuJoCo 3.3.0, found {mujoco.__version__}"
-    result = dict(generator="Scripts/dev/mujoco_collision_fixtures.py", mujoco=mujoco.__version__,
+    result = dict(generator="Tests/DevTools/mujoco_collision_fixtures.py", mujoco=mujoco.__version__,
                   cases=[run(c) for c in CASES], random=[run(c) for c in random_cases()])
     path = os.path.join("Tests", "Fixtures", "mujoco_collision.json")
     # One case per line: compact, yet a regenerated fixture diffs case by case.

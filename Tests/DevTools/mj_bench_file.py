@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # DEV TOOL — not run by tests or CI: MuJoCo 3.3.0 reference speed for BENCHMARKS.md.
-#   python3 Scripts/dev/mj_bench_file.py FILE.xml [STEPS]
+#   python3 Tests/DevTools/mj_bench_file.py FILE.xml [STEPS]
 # Dev-only: MuJoCo 3.3.0 single-thread speed on an MJCF file from its first keyframe (rollout: C loop).
 import mujoco, numpy as np, sys, time
 from mujoco import rollout
