@@ -84,19 +84,25 @@ public func kinematics(_ m: Model, _ d: inout Data) {
     d.xmat.withUnsafeBufferPointer { xmat in
         d.geomXpos.withUnsafeMutableBufferPointer { geomXpos in
         d.geomXmat.withUnsafeMutableBufferPointer { geomXmat in
-            for g in 0..<L.geomBody.count {
-                let b = L.geomBody[g]
-                geomXpos[g] = xpos[b] + xmat[b] * L.geomPos[g]
-                geomXmat[g] = (xquat[b] * L.geomQuat[g]).matrix
-            }
+            placeAttachedFrames(L.geomBody, L.geomPos, L.geomQuat, xpos, xquat, xmat, geomXpos, geomXmat)
         }}
         d.siteXpos.withUnsafeMutableBufferPointer { siteXpos in
         d.siteXmat.withUnsafeMutableBufferPointer { siteXmat in
-            for s in 0..<L.siteBody.count {
-                let b = L.siteBody[s]
-                siteXpos[s] = xpos[b] + xmat[b] * L.sitePos[s]
-                siteXmat[s] = (xquat[b] * L.siteQuat[s]).matrix
-            }
+            placeAttachedFrames(L.siteBody, L.sitePos, L.siteQuat, xpos, xquat, xmat, siteXpos, siteXmat)
         }}
     }}}
+}
+
+/// World poses of frames fixed on bodies (geoms, sites): position xpos_b + R_b·pos and rotation
+/// R(xquat_b ⊗ quat), for frame i on body body[i].
+@inline(__always)
+private func placeAttachedFrames(_ body: [Int], _ pos: [Vec3], _ quat: [Quat],
+                                 _ xpos: UnsafeBufferPointer<Vec3>, _ xquat: UnsafeBufferPointer<Quat>,
+                                 _ xmat: UnsafeBufferPointer<Mat3>,
+                                 _ outPos: UnsafeMutableBufferPointer<Vec3>, _ outMat: UnsafeMutableBufferPointer<Mat3>) {
+    for i in 0..<body.count {
+        let b = body[i]
+        outPos[i] = xpos[b] + xmat[b] * pos[i]
+        outMat[i] = (xquat[b] * quat[i]).matrix
+    }
 }
