@@ -25,7 +25,8 @@ private func worstDifference(_ m: Model, rows: [[Double]], prepare: (inout Physi
 
 @Suite("MJCF files against MuJoCo 3.3.0 trajectories")
 struct LoadedModelAgreementTests {
-    static let contactScenes = ["tumble", "drop", "incline", "limits", "roll", "frictionless", "torsion", "zerofriction"]
+    static let contactScenes = ["tumble", "drop", "incline", "limits", "roll", "frictionless", "torsion", "zerofriction",
+                                 "capsule_parallel", "capsule_skew", "capsule_groove", "capsule_cross", "capsule_box_margin", "capsule_box_tumble"]
 
     @Test("contact and limit scenes agree to 1e-6 in qpos over 2000 steps", arguments: contactScenes)
     func contactScene(_ name: String) throws {

@@ -14,7 +14,8 @@ import Numerics
 /// that need it; the step loop uses `collide(_:_:_:_:margin:scratch:)` with a reused one.
 public func collide(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
                     margin: Double = 0) -> ContactManifold {
-    if usesConvexPath(s1.type, s2.type) {
+    // Capsule–box may fall back to GJK/EPA (see `dispatch`), so it needs scratch too.
+    if usesConvexPath(s1.type, s2.type) || isCapsuleBox(s1.type, s2.type) {
         var scratch = ConvexScratch()
         return collide(s1, p1, s2, p2, margin: margin, scratch: &scratch)
     }
@@ -44,11 +45,17 @@ public func collide(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: Geom
     return out
 }
 
-/// Pairs that go through GJK/EPA (no closed form): cylinder with anything but a plane, capsule–box.
+/// Pairs that go through GJK/EPA (no closed form): cylinder with anything but a plane.
 @inline(__always)
 func usesConvexPath(_ t1: GeomType, _ t2: GeomType) -> Bool {
     if t1 == .plane || t2 == .plane { return false }
-    return t1 == .cylinder || t2 == .cylinder || (t1 == .capsule && t2 == .box) || (t1 == .box && t2 == .capsule)
+    return t1 == .cylinder || t2 == .cylinder
+}
+
+/// Capsule with box, in either order.
+@inline(__always)
+func isCapsuleBox(_ t1: GeomType, _ t2: GeomType) -> Bool {
+    (t1 == .capsule && t2 == .box) || (t1 == .box && t2 == .capsule)
 }
 
 /// Dispatch for type(s1) ≤ type(s2). Two geoms of the same type run in a canonical order
@@ -82,6 +89,15 @@ func dispatch(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
               margin: Double, _ out: inout ContactManifold, _ scratch: inout ConvexScratch) {
     if usesConvexPath(s1.type, s2.type) {
         collideConvex(s1, p1, s2, p2, margin: margin, &out, &scratch)
+    } else if s1.type == .capsule && s2.type == .box {
+        // MuJoCo's closed form, except where it finds nothing although the capsule's segment
+        // passes through the box (its search measures distance from outside only, so a segment
+        // piercing two opposite faces can miss): then GJK/EPA gives the penetration contact.
+        let before = out.count
+        collideCapsuleBox(s1, p1, s2, p2, margin: margin, &out)
+        if out.count == before && capsuleSegmentMeetsBox(s1, p1, s2, p2) {
+            collideConvex(s1, p1, s2, p2, margin: margin, &out, &scratch)
+        }
     } else {
         dispatchPrimitive(s1, p1, s2, p2, margin: margin, &out)
     }

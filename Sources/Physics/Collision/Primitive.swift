@@ -134,31 +134,55 @@ func collideSphereCapsule(_ c: Vec3, _ r: Double, _ s: GeomShape, _ p: GeomPose,
     collideSphereSphere(c, r, a + t * (b - a), s.size.x, margin: margin, &out)
 }
 
-/// Capsule–capsule: closest points of the two segments; nearly parallel overlapping capsules get
-/// a point at each end of their overlap so a capsule lying on another does not pivot.
+/// Capsule–capsule, by MuJoCo 3.3's rule (so contacts match it point for point):
+/// - Non-parallel axes: the unclamped closest parameters of the two axis lines, clamped once
+///   each way (segment 1 first, then segment 2 with segment 1 re-solved and clamped), then a
+///   sphere–sphere test between the two points. This is not always the exact segment–segment
+///   minimum (both ends clamped can miss it), but it is the rule MuJoCo's trajectories follow.
+/// - Parallel axes: each end of segment 1 against its clamped projection on segment 2, then,
+///   while fewer than two contacts are found, each end of segment 2 against its projection on
+///   segment 1. Normals join the two points, so they tilt when the capsules are offset sideways.
 func collideCapsuleCapsule(_ s1: GeomShape, _ p1: GeomPose, _ s2: GeomShape, _ p2: GeomPose,
                            margin: Double, _ out: inout ContactManifold) {
     let r1 = s1.size.x, r2 = s2.size.x
-    let ax1 = p1.rot.column2, ax2 = p2.rot.column2
-    let a1 = p1.pos - s1.size.y * ax1, b1 = p1.pos + s1.size.y * ax1
-    let a2 = p2.pos - s2.size.y * ax2, b2 = p2.pos + s2.size.y * ax2
-    // Parallel within ~1e-3 rad (|sin| < 1e-3): the overlap of the two segments is a line contact.
-    if ax1.cross(ax2).norm < 1e-3 && s1.size.y > 0 && s2.size.y > 0 {
-        // Project segment 2's ends on segment 1's axis, clip to segment 1.
-        let t0 = (a2 - p1.pos).dot(ax1), t1 = (b2 - p1.pos).dot(ax1)
-        let lo = max(min(t0, t1), -s1.size.y), hi = min(max(t0, t1), s1.size.y)
-        if hi > lo {
-            for k in 0..<2 {
-                let t = k == 0 ? lo : hi
-                let q1 = p1.pos + t * ax1
-                let q2 = a2 + closestSegmentParameter(q1, a2, b2) * (b2 - a2)
-                collideSphereSphere(q1, r1, q2, r2, margin: margin, &out)
-            }
-            return
+    // Half-axes (axis × half-length); parameters x1, x2 ∈ [−1, 1] run along them.
+    let h1 = s1.size.y * p1.rot.column2, h2 = s2.size.y * p2.rot.column2
+    let dif = p1.pos - p2.pos
+    // Normal equations of min |p1 + x1·h1 − p2 − x2·h2|²: [ma mb; mb mc]·[x1; x2] = [u; v].
+    let ma = h1.dot(h1), mb = -h1.dot(h2), mc = h2.dot(h2)
+    let u = -h1.dot(dif), v = h2.dot(dif)
+    let det = ma * mc - mb * mb
+    // MuJoCo's mjMINVAL (1e-15): below it the axes count as parallel (det = |h1|²|h2|² sin²θ).
+    let parallelDet = 1e-15
+    // Parameter on segment 2 closest to the point x1 on segment 1 (and vice versa); a
+    // zero-length segment has only its centre.
+    @inline(__always) func onSecond(_ x1: Double) -> Double { mc > 0 ? (v - mb * x1) / mc : 0 }
+    @inline(__always) func onFirst(_ x2: Double) -> Double { ma > 0 ? (u - mb * x2) / ma : 0 }
+    @inline(__always) func clamp1(_ x: Double) -> Double { min(max(x, -1), 1) }
+
+    if abs(det) >= parallelDet {
+        var x1 = (mc * u - mb * v) / det
+        var x2 = (ma * v - mb * u) / det
+        if x1 > 1 || x1 < -1 {
+            x1 = clamp1(x1)
+            x2 = onSecond(x1)
         }
+        if x2 > 1 || x2 < -1 {
+            x2 = clamp1(x2)
+            x1 = clamp1(onFirst(x2))
+        }
+        collideSphereSphere(p1.pos + x1 * h1, r1, p2.pos + x2 * h2, r2, margin: margin, &out)
+        return
     }
-    let (s, t) = closestSegmentSegment(a1, b1, a2, b2)
-    collideSphereSphere(a1 + s * (b1 - a1), r1, a2 + t * (b2 - a2), r2, margin: margin, &out)
+    let before = out.count
+    for k in 0..<2 {
+        let e1: Double = k == 0 ? 1 : -1
+        collideSphereSphere(p1.pos + e1 * h1, r1, p2.pos + clamp1(onSecond(e1)) * h2, r2, margin: margin, &out)
+    }
+    for k in 0..<2 where out.count - before < 2 {
+        let e2: Double = k == 0 ? 1 : -1
+        collideSphereSphere(p1.pos + clamp1(onFirst(e2)) * h1, r1, p2.pos + e2 * h2, r2, margin: margin, &out)
+    }
 }
 
 /// Sphere–box: closest box point to the centre; a centre inside the box exits through the nearest face.
