@@ -132,7 +132,7 @@ struct CollisionPairTests {
         expectSingle(end, dist: 0.05, normal: Vec3(0, 0, -1), pos: Vec3(0, 0, 0.275), tol: 1e-12)
     }
 
-    @Test("capsule–capsule: crossing gives one point, parallel overlap gives its two ends")
+    @Test("capsule–capsule: crossing gives one point, parallel overlap its two ends (tilted with a sideways offset), near-parallel one")
     func capsuleCapsule() {
         let c1 = GeomShape.capsule(radius: 0.05, halfLength: 0.3)
         let alongX = rot(.unitY, .pi / 2), alongY = rot(.unitX, .pi / 2)
@@ -140,6 +140,18 @@ struct CollisionPairTests {
         expectSingle(cross, dist: -0.01, normal: .unitZ, pos: Vec3(0, 0, 0.045), tol: 1e-12)
         let parallel = collide(c1, GeomPose(pos: .zero, rot: alongX), c1, GeomPose(pos: Vec3(0.1, 0, 0.09), rot: alongX))
         expectPoints(parallel, [Vec3(-0.2, 0, 0.045), Vec3(0.3, 0, 0.045)], dist: -0.01, normal: .unitZ, tol: 1e-12)
+        // MuJoCo 3.3's rule (checked against its mj_forward): parallel with a sideways offset (0.02 in y)
+        // gives the segment ends, each against its projection, so the normals tilt along the offset:
+        // n = (0, 0.02, 0.09)/|…|, dist = |(0, 0.02, 0.09)| − 0.1, points halfway between the surfaces.
+        let side = collide(c1, GeomPose(pos: .zero, rot: alongX), c1, GeomPose(pos: Vec3(0.1, 0.02, 0.09), rot: alongX))
+        let gap = Vec3(0, 0.02, 0.09)
+        let n = gap / gap.norm
+        let mid = 0.5 * (0.05 * n + (gap - 0.05 * n))
+        expectPoints(side, [Vec3(-0.2, 0, 0) + mid, Vec3(0.3, 0, 0) + mid], dist: gap.norm - 0.1, normal: n, tol: 1e-12)
+        // Turned by 5e-4 rad about z is no longer parallel for MuJoCo (its cutoff is det < 1e-15):
+        // one point, where the two axis lines pass closest (above the origin).
+        let skew = collide(c1, GeomPose(pos: .zero, rot: alongX), c1, GeomPose(pos: Vec3(0, 0, 0.09), rot: rot(.unitZ, 5e-4) * alongX))
+        expectSingle(skew, dist: -0.01, normal: .unitZ, pos: Vec3(0, 0, 0.045), tol: 1e-12)
     }
 
     @Test("sphere–box: face, edge (touching), inside the box")
@@ -160,7 +172,7 @@ struct CollisionPairTests {
                      dist: -0.01, normal: r * Vec3(-1, 0, 0), pos: p.apply(Vec3(0.095, 0, 0)), tol: 1e-12)
     }
 
-    @Test("capsule–box: lying on the top face gives 2 points, standing gives 1")
+    @Test("capsule–box: lying on the top face gives 2 points, standing gives 1, tilted 8° within margin gives both ends")
     func capsuleBox() {
         let b = GeomShape.box(Vec3(0.5, 0.5, 0.1))
         let cap = GeomShape.capsule(radius: 0.05, halfLength: 0.2)
@@ -172,6 +184,23 @@ struct CollisionPairTests {
         let near = collide(cap, GeomPose(pos: Vec3(0.45, 0, 0.38)), b, I, margin: 0.05)
         expectSingle(near, dist: 0.03, normal: Vec3(0, 0, -1), pos: Vec3(0.45, 0, 0.115), tol: 1e-8)
         #expect(collide(cap, GeomPose(pos: Vec3(0.45, 0, 0.38)), b, I, margin: 0.02).isEmpty)
+        // Tilted 8° from lying, the low end 0.005 into the top face and the high end 0.0228 above it,
+        // within a 0.03 margin: MuJoCo 3.3 (checked against its mj_forward) reports both segment
+        // ends as spheres against the face, so each point's dist is its end's height − r − 0.1.
+        let short = GeomShape.capsule(radius: 0.05, halfLength: 0.1)
+        let tilt = GeomPose(pos: Vec3(0, 0, 0.158917), rot: rot(.unitY, .pi / 2 - 8 * .pi / 180))
+        let ends = [tilt.apply(Vec3(0, 0, -0.1)), tilt.apply(Vec3(0, 0, 0.1))]
+        let tilted = collide(short, tilt, b, I, margin: 0.03)
+        #expect(tilted.count == 2, "expected 2 contacts, got \(tilted.count)")
+        for e in ends {
+            let expected = ContactPoint(pos: Vec3(e.x, e.y, 0.5 * (e.z - 0.05 + 0.1)), normal: Vec3(0, 0, -1), dist: e.z - 0.05 - 0.1)
+            let hit = (0..<tilted.count).contains {
+                isNear(tilted[$0].pos, expected.pos, 1e-12) && abs(tilted[$0].dist - expected.dist) <= 1e-12
+                    && isNear(tilted[$0].normal, expected.normal, 1e-12)
+            }
+            #expect(hit, "missing \(expected); have \(tilted.array)")
+        }
+        #expect(ends[0].z - 0.05 - 0.1 < 0 && ends[1].z - 0.05 - 0.1 > 0.02)
     }
 
     // MARK: boxes
