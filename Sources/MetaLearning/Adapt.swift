@@ -49,6 +49,22 @@ public func innerWeights(_ episodes: EpisodeBatch, discount: Double, baseline: I
     }
 }
 
+/// One task's adaptation data: its real steps as [N, obs], [N, act] and weights Ψ [1, N], and
+/// the number of episodes K they came from.
+public struct AdaptationRows<S: TensorScalar>: Sendable {
+    public let observations: Tensor<S>
+    public let actions: Tensor<S>
+    public let weights: Tensor<S>
+    public let episodes: Int
+
+    /// Ψ = reward-to-go (discount γ) minus `baseline`, computed once from the rewards.
+    @inlinable
+    public init(_ batch: EpisodeBatch, discount: Double, baseline: InnerBaseline) {
+        let rows = stepRows(batch, weights: innerWeights(batch, discount: discount, baseline: baseline), as: S.self)
+        observations = rows.observations; actions = rows.actions; weights = rows.weights; episodes = batch.episodeCount
+    }
+}
+
 /// θ' after `steps` vanilla policy-gradient steps of size α on one task's `episodes`:
 ///
 ///   θ_{i+1} = θ_i + α ∇_θ (1/K) Σ_k Σ_t f(log π_θ(a_t^k|s_t^k)) Ψ_t^k  at θ_i,
@@ -66,17 +82,26 @@ public func adapt<S: TensorScalar>(_ θ: Parameters<S>, policy: GaussianMLPPolic
                                    stepSize α: S, steps: Int = 1, createGraph: Bool,
                                    discount: Double = 0.99, baseline: InnerBaseline = .linear,
                                    objective: InnerObjective = .plain) -> Parameters<S> {
-    precondition(steps >= 0, "adapt: steps must be ≥ 0")
     precondition(episodes.observationSize == policy.observationDimension && episodes.actionSize == policy.actionDimension,
                  "adapt: episodes do not fit the policy")
-    let rows = stepRows(episodes, weights: innerWeights(episodes, discount: discount, baseline: baseline), as: S.self)
+    return adapt(θ, policy: policy, rows: AdaptationRows(episodes, discount: discount, baseline: baseline),
+                 stepSize: α, steps: steps, createGraph: createGraph, objective: objective)
+}
+
+/// `adapt` on prepared rows (the meta-learner prepares them once per task and re-adapts at every
+/// line-search candidate).
+@inlinable
+public func adapt<S: TensorScalar>(_ θ: Parameters<S>, policy: GaussianMLPPolicy<S>, rows: AdaptationRows<S>,
+                                   stepSize α: S, steps: Int = 1, createGraph: Bool,
+                                   objective: InnerObjective = .plain) -> Parameters<S> {
+    precondition(steps >= 0, "adapt: steps must be ≥ 0")
     let tracked = θ.tensors.allSatisfy(\.isTracked)
     precondition(!createGraph || tracked, "adapt: createGraph needs tracked parameters (requiringGradient())")
     var current = tracked ? θ : θ.requiringGradient()
     for _ in 0..<steps {
         let logLikelihood = policy.logLikelihood(rows.actions, given: rows.observations, parameters: current)
         let inner = innerObjective(logLikelihood: logLikelihood.reshaped([1, rows.weights.count]), weights: rows.weights,
-                                   episodes: episodes.episodeCount, kind: objective).sum()
+                                   episodes: rows.episodes, kind: objective).sum()
         current = innerStep(current, objective: inner, stepSize: α, createGraph: createGraph)
     }
     return tracked ? current : current.detached()
