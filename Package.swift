@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "MetaLearning", dependencies: ["Numerics", "Autodiff", "RL", "PolicyGradient"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
