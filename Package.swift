@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "RL", targets: ["RL"]),
         .library(name: "Robotics", targets: ["Robotics"]),
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
+        .library(name: "MetaLearning", targets: ["MetaLearning"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -51,8 +52,13 @@ let package = Package(
         // specialized here, and unoptimized it would make every debug training test crawl.
         .target(name: "PolicyGradient", dependencies: ["Numerics", "Autodiff", "RL"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // MAML for RL: the inner adaptation step as a pure function of θ, meta-gradient estimators
+        // (exact DiCE, LVC, first-order, naive) and the MAML-TRPO outer loop. Optimized in debug
+        // builds for PolicyGradient's reason (second-order tensor code specialized here).
+        .target(name: "MetaLearning", dependencies: ["Numerics", "Autodiff", "RL", "PolicyGradient"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
@@ -63,6 +69,8 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffKernels", "AutodiffKernelsAVX512", "TestSupport"]),
         // Learners are tested on point-navigation, hence Robotics here (the module itself never imports it).
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
+        // Meta-gradients against METAGRAD.md's closed forms; adaptation on point-navigation (Robotics).
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
     ],

@@ -7,14 +7,19 @@ struct Train: Command {
     static let name = "train"
     static let abstract = "Train a Gaussian MLP policy on one task with VPG, PPO or TRPO."
     static let help = """
-    Usage: metarl train --algo vpg|ppo|trpo --env NAME|FILE [--goal x,y[,z]] [--iterations N] [--seed S]
+    Usage: metarl train --algo vpg|ppo|trpo|maml-trpo --env NAME|FILE [--goal x,y[,z]] [--iterations N] [--seed S]
                         [--threads T] [--episodes E] [--config FILE.json] [--out DIR] [--show-config]
 
     Each iteration samples the config's episodes per iteration (default 20) from the current policy
     on one fixed task and applies one update of the algorithm.
 
     Options:
-      --algo A          vpg, ppo or trpo (may be omitted when --config names one)
+      --algo A          vpg, ppo or trpo (may be omitted when --config names one), or maml-trpo:
+                        meta-training on point-navigation with hidden goals (20 train-split goals
+                        per iteration, --episodes K pre- and post-update episodes each, default
+                        10); its learning_curve.csv columns are iteration, pre_update_return,
+                        post_update_return, pre_update_success_rate, post_update_success_rate,
+                        mean_kl, line_search_steps, accepted, seconds
       --env NAME|FILE   point-navigation, a robot-suite family (reach, push, grasp-lift,
                         pick-place; see 'metarl envs list') or a task spec file
       --goal x,y[,z]    the fixed goal: x,y for point-navigation, x,y,z (m, world frame) for reach,
@@ -52,6 +57,8 @@ struct Train: Command {
     let out: String?
     let showConfig: Bool
     let commandLine: String
+    /// Set for `--algo maml-trpo` (meta-training; the fields above are then unused).
+    let maml: TrainMAML?
 
     init(arguments: inout Arguments) throws {
         let algoText = try arguments.option("algo")
@@ -66,10 +73,26 @@ struct Train: Command {
         showConfig = arguments.flag("show-config")
         try arguments.finish()
 
+        commandLine = (["metarl"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
+        if algoText == "maml-trpo" {
+            guard envName == "point-navigation" else {
+                throw UsageError("option --env: --algo maml-trpo supports only point-navigation so far, found '\(envName)'")
+            }
+            guard goalText == nil else { throw UsageError("option --goal: --algo maml-trpo trains on hidden goals; drop --goal") }
+            guard configPath == nil else { throw UsageError("option --config: not supported with --algo maml-trpo yet") }
+            maml = TrainMAML(config: TrainMAML.defaults(episodes: episodes), iterations: iterations, seed: seed,
+                             threads: threads, out: out, commandLine: commandLine)
+            self.envName = envName
+            environment = try TrainingEnvironment.resolve(name: envName, goal: nil, seed: seed)
+            config = TrainingConfig.defaults(for: .trpo)
+            return
+        }
+        maml = nil
+
         var algorithm: Algorithm?
         if let algoText {
             guard let a = Algorithm(rawValue: algoText) else {
-                throw UsageError("option --algo: expected vpg, ppo or trpo, found '\(algoText)'")
+                throw UsageError("option --algo: expected vpg, ppo, trpo or maml-trpo, found '\(algoText)'")
             }
             algorithm = a
         }
@@ -97,10 +120,18 @@ struct Train: Command {
         }
         if let episodes { config.episodesPerIteration = episodes }
         self.config = config
-        commandLine = (["metarl"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
     }
 
     func run() throws {
+        if let maml {
+            if showConfig {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(maml.config), as: UTF8.self))
+                return
+            }
+            return try maml.run()
+        }
         if showConfig {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("metarl train --algo maml-trpo")
+struct TrainMAMLCommandTests {
+    /// CSV rows without the header and without the last column (wall-clock seconds).
+    func curveWithoutTimes(_ url: URL) throws -> [String] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",").dropLast(1).joined(separator: ",")
+        }
+    }
+
+    @Test("writes the meta-learning curve and the policy; the JSON line matches the CSV; --threads changes nothing")
+    func outputs() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var curves: [[String]] = []
+        for threads in ["1", "2"] {
+            let out = dir.appendingPathComponent("run\(threads)")
+            let r = try runMetarl(["train", "--algo", "maml-trpo", "--env", "point-navigation", "--iterations", "2",
+                                   "--episodes", "2", "--seed", "3", "--threads", threads, "--out", out.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            let json = try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+            #expect(json["algo"] as? String == "maml-trpo" && json["env"] as? String == "point-navigation")
+            let csv = try String(contentsOf: out.appendingPathComponent("learning_curve.csv"), encoding: .utf8)
+            let lines = csv.split(separator: "\n")
+            #expect(lines.first == "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds")
+            #expect(lines.count == 3)
+            let row = lines.last!.split(separator: ",").map { Double($0)! }
+            let post = try #require(json["final_post_update_return"] as? Double)
+            #expect(row[0] == 1 && abs(row[2] - post) <= 1e-12 * abs(post))
+            for file in ["weights.json", "config.json", "command.txt"] {
+                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("policy/\(file)").path), "\(file)")
+            }
+            curves.append(try curveWithoutTimes(out.appendingPathComponent("learning_curve.csv")))
+        }
+        #expect(curves[0] == curves[1])
+    }
+
+    @Test("an environment other than point-navigation is a usage error naming --env")
+    func unsupportedEnvironment() throws {
+        let r = try runMetarl(["train", "--algo", "maml-trpo", "--env", "reach"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--env") && r.stderr.contains("reach"))
+    }
+}
