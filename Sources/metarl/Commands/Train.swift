@@ -156,7 +156,9 @@ struct Train: Command {
                 try sink.write("\(r.iteration),\(r.averageReturn),\(r.successRate),\(r.episodes),\(r.steps),\(r.loss),\(r.meanKL),\(r.entropy),\(t.total),\(t.sampling),\(t.update)\n")
             }
             try sink.finish()
-            try writePolicyDirectory(dir.appendingPathComponent("policy"), checkpoint: output.checkpoint)
+            let run = RunRecord(env: envName, goal: environment.goal, seed: "\(seed)", iterations: iterations, threads: threads)
+            try writePolicyDirectory(dir.appendingPathComponent("policy"), checkpoint: output.checkpoint, config: config,
+                                     run: run, commandLine: commandLine)
         }
 
         var line = JSONLine()
@@ -170,39 +172,6 @@ struct Train: Command {
         line.add("seconds", seconds)
         if let out { line.add("out", out) }
         print(line.text)
-    }
-
-    /// Writes weights.json, config.json, run.json and command.txt into a temporary sibling
-    /// directory, then renames it to `destination` (replacing an older one).
-    private func writePolicyDirectory(_ destination: URL, checkpoint: PolicyCheckpoint) throws {
-        let fm = FileManager.default
-        let parent = destination.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".policy.tmp-\(getpid())")
-        try? fm.removeItem(at: temporary)
-        do {
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            // Weights on few lines (thousands of numbers); the small files pretty-printed.
-            let compact = JSONEncoder()
-            compact.outputFormatting = [.sortedKeys]
-            try compact.encode(checkpoint).write(to: temporary.appendingPathComponent("weights.json"))
-            try encoder.encode(config).write(to: temporary.appendingPathComponent("config.json"))
-            let run = RunRecord(env: envName, goal: environment.goal, seed: "\(seed)", iterations: iterations, threads: threads)
-            try encoder.encode(run).write(to: temporary.appendingPathComponent("run.json"))
-            try Data((commandLine + "\n").utf8).write(to: temporary.appendingPathComponent("command.txt"))
-            if fm.fileExists(atPath: destination.path) {
-                let old = parent.appendingPathComponent(".policy.old-\(getpid())")
-                try fm.moveItem(at: destination, to: old)
-                try fm.moveItem(at: temporary, to: destination)
-                try? fm.removeItem(at: old)
-            } else {
-                try fm.moveItem(at: temporary, to: destination)
-            }
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw RuntimeError("\(destination.path): cannot write the policy (\(NumericCSV.reason(error)))")
-        }
     }
 }
 

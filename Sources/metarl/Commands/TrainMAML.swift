@@ -47,7 +47,9 @@ struct TrainMAML {
                 try sink.write("\(r.iteration),\(r.preUpdateReturn),\(r.postUpdateReturn),\(r.preUpdateSuccessRate),\(r.postUpdateSuccessRate),\(r.meanKL),\(r.lineSearchSteps),\(r.accepted ? 1 : 0),\(t)\n")
             }
             try sink.finish()
-            try writePolicy(dir.appendingPathComponent("policy"), learner: result.learner)
+            try writePolicyDirectory(dir.appendingPathComponent("policy"),
+                                     checkpoint: PolicyCheckpoint(policy: result.learner.policy, parameters: result.learner.parameters),
+                                     config: config, commandLine: commandLine)
         }
         var line = JSONLine()
         line.add("algo", "maml-trpo")
@@ -59,36 +61,5 @@ struct TrainMAML {
         line.add("seconds", Date().timeIntervalSince(start))
         if let out { line.add("out", out) }
         print(line.text)
-    }
-
-    /// weights.json (θ), config.json (the MAMLConfig) and command.txt, written to a temporary
-    /// sibling and renamed into place, so the directory appears whole or not at all.
-    private func writePolicy(_ destination: URL, learner: MAMLTRPOLearner) throws {
-        let fm = FileManager.default
-        let parent = destination.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".policy.tmp-\(getpid())")
-        try? fm.removeItem(at: temporary)
-        do {
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let compact = JSONEncoder()
-            compact.outputFormatting = [.sortedKeys]
-            try compact.encode(PolicyCheckpoint(policy: learner.policy, parameters: learner.parameters))
-                .write(to: temporary.appendingPathComponent("weights.json"))
-            try encoder.encode(config).write(to: temporary.appendingPathComponent("config.json"))
-            try Data((commandLine + "\n").utf8).write(to: temporary.appendingPathComponent("command.txt"))
-            if fm.fileExists(atPath: destination.path) {
-                let old = parent.appendingPathComponent(".policy.old-\(getpid())")
-                try fm.moveItem(at: destination, to: old)
-                try fm.moveItem(at: temporary, to: destination)
-                try? fm.removeItem(at: old)
-            } else {
-                try fm.moveItem(at: temporary, to: destination)
-            }
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw RuntimeError("\(destination.path): cannot write the policy (\(NumericCSV.reason(error)))")
-        }
     }
 }
