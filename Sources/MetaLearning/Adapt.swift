@@ -23,16 +23,8 @@ public func stepRows<S: TensorScalar>(_ episodes: EpisodeBatch, weights: [Double
     precondition(weights.count == episodes.episodeCount * episodes.horizon, "stepRows: need E × T weights")
     let rows = episodes.stepCount
     let obsSize = episodes.observationSize, actSize = episodes.actionSize
-    var obs = [S](), act = [S](), w = [S]()
-    obs.reserveCapacity(rows * obsSize); act.reserveCapacity(rows * actSize); w.reserveCapacity(rows)
-    for e in 0..<episodes.episodeCount {
-        for t in 0..<episodes.lengths[e] {
-            let row = e * episodes.horizon + t
-            for j in 0..<obsSize { obs.append(S(episodes.observations[row * obsSize + j])) }
-            for j in 0..<actSize { act.append(S(episodes.actions[row * actSize + j])) }
-            w.append(S(weights[row]))
-        }
-    }
+    let (o, a, v) = episodes.realSteps(gathering: weights)
+    let obs = o.map { S($0) }, act = a.map { S($0) }, w = v.map { S($0) }
     return (Tensor(shape: .matrix(rows, obsSize), scalars: obs), Tensor(shape: .matrix(rows, actSize), scalars: act),
             Tensor(shape: .matrix(1, rows), scalars: w))
 }

@@ -71,16 +71,8 @@ public struct PolicyGradientLearner: Sendable {
     public func trainingBatch(_ episodes: EpisodeBatch, advantages: [Double]) -> PolicyGradientBatch<Float> {
         let rows = episodes.stepCount
         let obsSize = episodes.observationSize, actSize = episodes.actionSize
-        var obs = [Float](), act = [Float](), adv = [Double]()
-        obs.reserveCapacity(rows * obsSize); act.reserveCapacity(rows * actSize); adv.reserveCapacity(rows)
-        for e in 0..<episodes.episodeCount {
-            for t in 0..<episodes.lengths[e] {
-                let row = e * episodes.horizon + t
-                obs += episodes.observations[(row * obsSize)..<((row + 1) * obsSize)]
-                act += episodes.actions[(row * actSize)..<((row + 1) * actSize)]
-                adv.append(advantages[row])
-            }
-        }
+        let (obs, act, stepAdvantages) = episodes.realSteps(gathering: advantages)
+        var adv = stepAdvantages
         if config.normalizeAdvantages, rows > 1 {
             let mean = adv.reduce(0, +) / Double(rows)
             let variance = adv.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(rows)

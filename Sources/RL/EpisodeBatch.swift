@@ -44,6 +44,25 @@ public struct EpisodeBatch: Sendable, Equatable {
     /// Total number of real (unpadded) steps.
     public var stepCount: Int { lengths.reduce(0, +) }
 
+    /// The real (unpadded) steps in episode then time order: their observations
+    /// (stepCount × observationSize), actions (stepCount × actionSize), and `perStep` — one value
+    /// per padded row (episodeCount × horizon), such as advantages — gathered for them.
+    public func realSteps(gathering perStep: [Double]) -> (observations: [Float], actions: [Float], values: [Double]) {
+        precondition(perStep.count == episodeCount * horizon, "realSteps: need one value per padded row")
+        let rows = stepCount
+        var obs = [Float](), act = [Float](), values = [Double]()
+        obs.reserveCapacity(rows * observationSize); act.reserveCapacity(rows * actionSize); values.reserveCapacity(rows)
+        for e in 0..<episodeCount {
+            for t in 0..<lengths[e] {
+                let row = e * horizon + t
+                obs += observations[(row * observationSize)..<((row + 1) * observationSize)]
+                act += actions[(row * actionSize)..<((row + 1) * actionSize)]
+                values.append(perStep[row])
+            }
+        }
+        return (obs, act, values)
+    }
+
     /// 1 for real steps, 0 for padding; E × T.
     public var mask: [Float] {
         var m = [Float](repeating: 0, count: episodeCount * horizon)
