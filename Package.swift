@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Robotics", targets: ["Robotics"]),
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
@@ -57,6 +58,8 @@ let package = Package(
         // builds for PolicyGradient's reason (second-order tensor code specialized here).
         .target(name: "MetaLearning", dependencies: ["Numerics", "Autodiff", "RL", "PolicyGradient"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Evaluation statistics on plain numbers: mean, IQM and stratified-bootstrap intervals (rliable).
+        .target(name: "Reports"),
         // The command-line tool: argument parsing and subcommands only.
         .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning"]),
 
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
         // Meta-gradients against METAGRAD.md's closed forms; adaptation on point-navigation (Robotics).
         .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
     ],
