@@ -61,7 +61,7 @@ let package = Package(
         // Evaluation statistics on plain numbers: mean, IQM and stratified-bootstrap intervals (rliable).
         .target(name: "Reports"),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning"]),
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning", "Reports"]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),

@@ -76,14 +76,19 @@ public func magicBox<S>(_ x: Tensor<S>) -> Tensor<S> { (x - x.detached()).exp() 
 ///   line-search candidates (a product of K·T step ratios does not).
 /// - `preWeight` [B]: R̄' − b, the task's mean post-update return minus a baseline that must not
 ///   depend on this task's pre-update episodes (METAGRAD.md: a constant, or other tasks' mean).
+/// - `clipRange` ε (PPO outer steps): the post-update term becomes PPO's
+///   min(ratio · A', clip(ratio, 1 − ε, 1 + ε) · A'), whose gradient at ratio 1 is unchanged.
 @inlinable
 public func outerSurrogate<S>(postLogLikelihood: Tensor<S>, postOldLogLikelihood: Tensor<S>, postAdvantages: Tensor<S>,
                               postEpisodes: Int, preLogLikelihood: Tensor<S>, preOldLogLikelihood: Tensor<S>,
-                              preWeight: Tensor<S>, estimator: MetaGradientEstimator) -> Tensor<S> {
+                              preWeight: Tensor<S>, estimator: MetaGradientEstimator, clipRange: S? = nil) -> Tensor<S> {
     precondition(postLogLikelihood.shape == postAdvantages.shape && postLogLikelihood.rank == 2 && postEpisodes > 0,
                  "outerSurrogate: shapes \(postLogLikelihood.shape), \(postAdvantages.shape), M = \(postEpisodes)")
     let ratio = (postLogLikelihood - postOldLogLikelihood.detached()).exp()
-    let post = (ratio * postAdvantages.detached()).sum(alongAxis: 1).scaled(by: 1 / S(postEpisodes))
+    let advantages = postAdvantages.detached()
+    var weighted = ratio * advantages
+    if let ε = clipRange { weighted = minimum(weighted, ratio.clamped(min: 1 - ε, max: 1 + ε) * advantages) }
+    let post = weighted.sum(alongAxis: 1).scaled(by: 1 / S(postEpisodes))
     guard estimator.creditsPreUpdateSampling else { return post }
     precondition(preLogLikelihood.rank == 2 && preLogLikelihood.shape[0] == postLogLikelihood.shape[0],
                  "outerSurrogate: pre-update log-likelihoods \(preLogLikelihood.shape), need [B, K]")

@@ -37,6 +37,7 @@ public struct PolicyCheckpoint: Codable, Sendable, Equatable {
     /// A problem with a checkpoint's contents.
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The policy and its parameters, after checking the format, the names and every shape.

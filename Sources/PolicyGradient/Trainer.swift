@@ -44,6 +44,20 @@ public struct TrainingRun: Sendable {
 public func trainPolicy<E: Environment>(environment: E, task: E.Task, config: TrainingConfig, iterations: Int,
                                         seed: UInt64, threads: Int = 1,
                                         onIteration: (IterationRecord, IterationTiming) -> Void = { _, _ in }) -> TrainingRun {
+    trainPolicy(environment: environment, tasks: { _ in [task] }, config: config, iterations: iterations, seed: seed,
+                threads: threads, onIteration: onIteration)
+}
+
+/// Trains one policy on many tasks: iteration k samples `config.episodesPerIteration` episodes
+/// of every task in `tasks(k)` and updates on all of them together (the "multitask" baseline of
+/// meta-RL: one policy for the task distribution, no adaptation).
+///
+/// Randomness: stream 0 of `seed` initializes the learner, stream 1's k-th stream seeds
+/// iteration k's sampling; `tasks` must itself be a function of k. Bit-identical for every
+/// thread count.
+public func trainPolicy<E: Environment>(environment: E, tasks: (Int) -> [E.Task], config: TrainingConfig, iterations: Int,
+                                        seed: UInt64, threads: Int = 1,
+                                        onIteration: (IterationRecord, IterationTiming) -> Void = { _, _ in }) -> TrainingRun {
     precondition(iterations >= 0 && config.episodesPerIteration > 0, "trainPolicy: bad iteration or episode count")
     let root = RandomSource(seed: seed)
     var learnerSeed = root.stream(0)
@@ -55,7 +69,7 @@ public func trainPolicy<E: Environment>(environment: E, task: E.Task, config: Tr
         var iterationSeed = samplingRoot.stream(k)
         let clock = ContinuousClock()
         let t0 = clock.now
-        let episodes = sampler.sample(learner.sampler, tasks: [task], episodesPerTask: config.episodesPerIteration,
+        let episodes = sampler.sample(learner.sampler, tasks: tasks(k), episodesPerTask: config.episodesPerIteration,
                                       seed: iterationSeed.next())
         let t1 = clock.now
         let stats = learner.update(episodes)

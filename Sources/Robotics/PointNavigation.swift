@@ -30,12 +30,15 @@ public struct PointNavigation: Environment {
     /// Distance counted as success.
     public static let successRadius = 0.05
 
-    public let spec = EnvironmentSpec(
-        name: "point-navigation", observationNames: ["x", "y"],
-        action: BoxSpace(size: 2, bound: PointNavigation.maxDisplacement, names: ["dx", "dy"]),
-        horizon: 100, controlPeriod: 0)
+    public let spec: EnvironmentSpec
 
-    public init() {}
+    /// `horizon`: the MAML paper's 100 unless a benchmark asks for another episode length.
+    public init(horizon: Int = 100) {
+        precondition(horizon > 0, "PointNavigation: horizon must be positive")
+        spec = EnvironmentSpec(name: "point-navigation", observationNames: ["x", "y"],
+                               action: BoxSpace(size: 2, bound: PointNavigation.maxDisplacement, names: ["dx", "dy"]),
+                               horizon: horizon, controlPeriod: 0)
+    }
 
     /// The point starts at the origin; there is no initial-state noise.
     public func reset(task: PointNavigationTask, rng: inout RandomSource) -> State {

@@ -26,6 +26,9 @@ enum CLI {
         RolloutCommand.self,
         BenchEnv.self,
         Train.self,
+        AdaptCommand.self,
+        Evaluate.self,
+        BenchMAML.self,
     ] }
 
     /// What `metarl` with no arguments runs.

@@ -39,10 +39,15 @@ struct TrainMAMLCommandTests {
         #expect(curves[0] == curves[1])
     }
 
-    @Test("an environment other than point-navigation is a usage error naming --env")
-    func unsupportedEnvironment() throws {
-        let r = try runMetarl(["train", "--algo", "maml-trpo", "--env", "reach"])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("--env") && r.stderr.contains("reach"))
+    @Test("--goal with a meta-learning algorithm, an unknown environment or algorithm are usage errors naming the option")
+    func usageErrors() throws {
+        let goal = try runMetarl(["train", "--algo", "maml-trpo", "--env", "reach", "--goal", "0.5,0,1"])
+        #expect(goal.status == 2 && goal.stderr.contains("--goal"))
+        let env = try runMetarl(["train", "--algo", "promp", "--env", "nowhere"])
+        #expect(env.status == 2 && env.stderr.contains("--env") && env.stderr.contains("nowhere"))
+        let algo = try runMetarl(["train", "--algo", "mammal", "--env", "reach"])
+        #expect(algo.status == 2 && algo.stderr.contains("reptile") && algo.stderr.contains("mammal"))
+        let resume = try runMetarl(["train", "--resume", "/nonexistent/run", "--seed", "3"])
+        #expect(resume.status == 2 && resume.stderr.contains("--seed"))
     }
 }

@@ -11,11 +11,11 @@ import RL
 /// mean): measured on this task, 1e−3 and 1e−2 overshoot (the post-update return falls below the
 /// pre-update one at the first iterations), 3e−4 does not. σ₀ = 0.3, as in the single-task solve
 /// tests (σ₀ = 1 clips nearly every action to the ±0.1 bound).
-func canaryConfig(_ estimator: MetaGradientEstimator = .exact, tasks: Int = 20, episodes: Int = 10) -> MAMLConfig {
-    MAMLConfig(policy: PolicyConfig(hiddenSizes: [32, 32], initialStd: 0.3),
-               metaBatchSize: tasks, preEpisodes: episodes, postEpisodes: episodes, stepSize: 3e-4, discount: 0.99,
-               innerBaseline: .linear, estimator: estimator,
-               trpo: TRPOConfig(maxKL: 0.01, cgIterations: 10, cgDamping: 1e-3, backtrackRatio: 0.8, maxBacktracks: 15))
+func canaryConfig(_ algorithm: MetaAlgorithm = .mamlTRPO, tasks: Int = 20, episodes: Int = 10) -> MetaConfig {
+    var config = MetaConfig.pointNavigation(algorithm)
+    #expect(config.stepSize == 3e-4 && config.policy == PolicyConfig(hiddenSizes: [32, 32], initialStd: 0.3))
+    config.metaBatchSize = tasks; config.preEpisodes = episodes; config.postEpisodes = episodes
+    return config
 }
 
 func meanAndStandardError(_ x: [Double]) -> (mean: Double, se: Double) {
@@ -48,17 +48,18 @@ struct CanaryTests {
                                   iterations: 0, seed: 1).learner
         let run = metaTrain(environment: PointNavigation(), tasks: PointNavigationTasks(), config: config,
                             iterations: 20, seed: 1, threads: 2)
-        let start = evaluateAdaptation(untrained, environment: PointNavigation(), tasks: heldout, preEpisodes: 10,
-                                       postEpisodes: 10, seed: 5, threads: 2)
-        let e = evaluateAdaptation(run.learner, environment: PointNavigation(), tasks: heldout, preEpisodes: 10,
-                                   postEpisodes: 10, seed: 5, threads: 2)
+        let settings = MetaTestSettings(adaptEpisodes: 10, adaptSteps: 1, evalEpisodes: 10)
+        let start = metaTest(MetaLearnedAdaptation(untrained), environment: PointNavigation(), tasks: heldout,
+                             settings: settings, seed: 5, threads: 2)
+        let e = metaTest(MetaLearnedAdaptation(run.learner), environment: PointNavigation(), tasks: heldout,
+                         settings: settings, seed: 5, threads: 2)
         // Paired over tasks: post − pre, more than 4 standard errors above 0.
-        let (gain, se) = meanAndStandardError(zip(e.postReturn, e.preReturn).map { $0 - $1 })
+        let (gain, se) = meanAndStandardError(zip(e.returns[1], e.returns[0]).map { $0 - $1 })
         #expect(gain > 4 * se, "adaptation gain \(gain) ± \(se)")
         // And the adapted policy beats the untrained one's return on the same goals (it is not
         // a gain from having learned to start badly).
-        let (post, postSE) = meanAndStandardError(e.postReturn)
-        let (initial, initialSE) = meanAndStandardError(start.preReturn)
+        let (post, postSE) = meanAndStandardError(e.returns[1])
+        let (initial, initialSE) = meanAndStandardError(start.returns[0])
         #expect(post - initial > 2 * (postSE * postSE + initialSE * initialSE).squareRoot(),
                 "post-update \(post) ± \(postSE) vs untrained \(initial) ± \(initialSE)")
     }

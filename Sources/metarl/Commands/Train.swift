@@ -1,71 +1,90 @@
 import Foundation
+import MetaLearning
 import PolicyGradient
 import RL
 
 /// `metarl train`: single-task policy-gradient training with a learning-curve log and a saved policy.
 struct Train: Command {
     static let name = "train"
-    static let abstract = "Train a Gaussian MLP policy on one task with VPG, PPO or TRPO."
+    static let abstract = "Train a policy on one task (VPG, PPO, TRPO) or meta-train one on a task family (MAML, ProMP, Reptile)."
     static let help = """
-    Usage: metarl train --algo vpg|ppo|trpo|maml-trpo --env NAME|FILE [--goal x,y[,z]] [--iterations N] [--seed S]
-                        [--threads T] [--episodes E] [--config FILE.json] [--out DIR] [--show-config]
+    Usage: metarl train --algo A --env NAME|FILE [--goal x,y[,z]] [--iterations N] [--seed S] [--threads T]
+                        [--episodes E] [--config FILE.json] [--out DIR] [--show-config]
+           metarl train --resume DIR [--iterations N] [--threads T]
 
-    Each iteration samples the config's episodes per iteration (default 20) from the current policy
-    on one fixed task and applies one update of the algorithm.
+    Single-task (--algo vpg|ppo|trpo): each iteration samples the config's episodes per iteration
+    (default 20) from the current policy on one fixed task and applies one update.
+
+    Meta-training (--algo maml-trpo|maml-ppo|promp|fomaml|reptile): each iteration draws a
+    meta-batch of train-split tasks (hidden goals, objects), samples K pre-update episodes per task,
+    adapts with one policy-gradient step, samples M post-update episodes, and takes one outer step:
+      maml-trpo  exact (DiCE) meta-gradient, TRPO outer step (Finn et al. 2017)
+      maml-ppo   exact meta-gradient, PPO-clip outer step
+      promp      LVC inner objective, PPO-clip outer step with a KL penalty (Rothfuss et al. 2019)
+      fomaml     first-order meta-gradient, TRPO outer step
+      reptile    several inner steps per task on fresh episodes, θ ← θ + ε·mean(θ̃ − θ)
 
     Options:
-      --algo A          vpg, ppo or trpo (may be omitted when --config names one), or maml-trpo:
-                        meta-training on point-navigation with hidden goals (20 train-split goals
-                        per iteration, --episodes K pre- and post-update episodes each, default
-                        10); its learning_curve.csv columns are iteration, pre_update_return,
-                        post_update_return, pre_update_success_rate, post_update_success_rate,
-                        mean_kl, line_search_steps, accepted, seconds
+      --algo A          one of the above (single-task: may be omitted when --config names one)
       --env NAME|FILE   point-navigation, a robot-suite family (reach, push, grasp-lift,
                         pick-place; see 'metarl envs list') or a task spec file
-      --goal x,y[,z]    the fixed goal: x,y for point-navigation, x,y,z (m, world frame) for reach,
-                        push and pick-place (default: a task drawn from the train split with the
-                        seed, which for the object families also picks the object)
-      --iterations N    iterations (default 100)
+      --goal x,y[,z]    single-task only: the fixed goal: x,y for point-navigation, x,y,z (m, world
+                        frame) for reach, push and pick-place (default: a task drawn from the train
+                        split with the seed, which for the object families also picks the object)
+      --iterations N    iterations (default 100; with --resume, the run's own target)
       --seed S          seed of everything random (default 0); echoed in the result
       --threads T       workers stepping environments (default 1); results do not depend on it
-      --episodes E      episodes per iteration (overrides the config's episodesPerIteration)
-      --config FILE     a TrainingConfig as JSON (every field); default: the algorithm's defaults
+      --episodes E      episodes per iteration (single-task), or K = M (meta-training)
+      --config FILE     a TrainingConfig (single-task) or MetaConfig (meta-training) as JSON;
+                        default: the algorithm's defaults for the environment
       --show-config     print the resolved config as JSON (a starting point for --config) and exit
-      --out DIR         write DIR/learning_curve.csv and the policy to DIR/policy/ (weights.json,
-                        config.json, run.json, command.txt); the policy directory appears whole or
-                        not at all
+      --out DIR         single-task: DIR/learning_curve.csv and DIR/policy/ (weights.json,
+                        config.json, run.json, command.txt). Meta-training: a run directory with
+                        run.json, checkpoint.json (after every iteration, written atomically),
+                        learning_curve.csv and, at the end, policy/
+      --resume DIR      continue a meta-training run directory from its checkpoint; the result is
+                        bit-identical to a run that was never interrupted
 
-    learning_curve.csv columns: iteration, average_return and success_rate of the episodes sampled at
-    the start of the iteration, episodes, steps, loss, mean_kl (old → new policy), entropy, then
-    wall-clock seconds (since the start), sample_seconds and update_seconds. All but the last three
-    are identical for identical seeds, whatever --threads.
+    learning_curve.csv, single-task: iteration, average_return and success_rate of the episodes
+    sampled at the start of the iteration, episodes, steps, loss, mean_kl (old → new policy),
+    entropy, then wall-clock seconds (since the start), sample_seconds and update_seconds.
+    Meta-training: iteration, pre_update_return, post_update_return, pre_update_success_rate,
+    post_update_success_rate, mean_kl, line_search_steps, accepted, seconds. All columns but the
+    times are identical for identical seeds, whatever --threads.
 
     Output: with a terminal, one progress line per iteration on stderr. The last stdout line is a
-    JSON object: algo, env, goal, seed, iterations, final_success_rate and final_return (of the
-    last iteration's episodes), seconds, and out.
+    JSON object: single-task: algo, env, goal, seed, iterations, final_success_rate, final_return,
+    seconds, out; meta-training: algo, env, seed, iterations, final_pre/post_update_return and
+    _success_rate, parameters_checksum (equal checksums: bit-identical parameters), seconds, out.
 
-    Example:
+    Examples:
       metarl train --algo trpo --env point-navigation --goal 0.27,-0.41 --iterations 50 --out runs/trpo
+      metarl train --algo maml-trpo --env reach --iterations 300 --threads 2 --out runs/reach-maml
+      metarl train --resume runs/reach-maml
     """
 
     let config: TrainingConfig
     let envName: String
-    let environment: TrainingEnvironment
+    /// The single-task environment (nil for meta-training).
+    let environment: TrainingEnvironment?
     let iterations: Int
     let seed: UInt64
     let threads: Int
     let out: String?
     let showConfig: Bool
     let commandLine: String
-    /// Set for `--algo maml-trpo` (meta-training; the fields above are then unused).
-    let maml: TrainMAML?
+    /// Set for a meta-learning --algo or --resume (meta-training; the fields above are then unused).
+    let meta: TrainMeta?
 
     init(arguments: inout Arguments) throws {
         let algoText = try arguments.option("algo")
-        guard let envName = try arguments.option("env") else { throw UsageError("missing --env NAME") }
+        let envText = try arguments.option("env")
         let goalText = try arguments.option("goal")
-        iterations = try arguments.int("iterations", range: 0...1_000_000) ?? 100
-        seed = try arguments.seed() ?? 0
+        let iterationsGiven = try arguments.int("iterations", range: 0...1_000_000)
+        iterations = iterationsGiven ?? 100
+        let seedGiven = try arguments.seed()
+        seed = seedGiven ?? 0
+        let resumeDir = try arguments.option("resume")
         threads = try arguments.int("threads", range: 1...1024) ?? 1
         let configPath = try arguments.option("config")
         let episodes = try arguments.int("episodes", range: 1...1_000_000)
@@ -74,25 +93,41 @@ struct Train: Command {
         try arguments.finish()
 
         commandLine = (["metarl"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
-        if algoText == "maml-trpo" {
-            guard envName == "point-navigation" else {
-                throw UsageError("option --env: --algo maml-trpo supports only point-navigation so far, found '\(envName)'")
+        if let resumeDir {
+            for (name, given) in [("algo", algoText != nil), ("env", envText != nil), ("seed", seedGiven != nil), ("config", configPath != nil),
+                                  ("episodes", episodes != nil), ("goal", goalText != nil), ("out", out != nil)] where given {
+                throw UsageError("option --\(name): --resume takes the run's own settings from \(resumeDir); drop --\(name)")
             }
-            guard goalText == nil else { throw UsageError("option --goal: --algo maml-trpo trains on hidden goals; drop --goal") }
-            guard configPath == nil else { throw UsageError("option --config: not supported with --algo maml-trpo yet") }
-            maml = TrainMAML(config: TrainMAML.defaults(episodes: episodes), iterations: iterations, seed: seed,
-                             threads: threads, out: out, commandLine: commandLine)
-            self.envName = envName
-            environment = try TrainingEnvironment.resolve(name: envName, goal: nil, seed: seed)
+            meta = try TrainMeta(resume: resumeDir, iterations: iterationsGiven, threads: threads, commandLine: commandLine)
+            envName = meta!.envName; environment = nil; config = TrainingConfig.defaults(for: .trpo)
+            return
+        }
+        guard let envName = envText else { throw UsageError("missing --env NAME") }
+        self.envName = envName
+        if let algoText, let metaAlgorithm = MetaAlgorithm(rawValue: algoText) {
+            guard goalText == nil else { throw UsageError("option --goal: --algo \(algoText) meta-trains on hidden tasks; drop --goal") }
+            let family = try TaskFamily.resolve(envName)
+            var metaConfig = TrainMeta.defaults(metaAlgorithm, family: family)
+            if let configPath {
+                metaConfig = try loadMetaConfig(configPath)
+                guard metaConfig.algorithm == metaAlgorithm else {
+                    throw UsageError("option --algo: '\(algoText)' contradicts \(configPath)'s algorithm '\(metaConfig.algorithm.rawValue)'")
+                }
+            }
+            if let episodes { metaConfig.preEpisodes = episodes; metaConfig.postEpisodes = episodes }
+            meta = TrainMeta(algorithm: metaAlgorithm, envName: envName, family: family, config: metaConfig, iterations: iterations,
+                             seed: seed, threads: threads, out: out, commandLine: commandLine)
+            environment = nil
             config = TrainingConfig.defaults(for: .trpo)
             return
         }
-        maml = nil
+        meta = nil
 
         var algorithm: Algorithm?
         if let algoText {
             guard let a = Algorithm(rawValue: algoText) else {
-                throw UsageError("option --algo: expected vpg, ppo, trpo or maml-trpo, found '\(algoText)'")
+                let known = (Algorithm.allCases.map(\.rawValue) + MetaAlgorithm.allCases.map(\.rawValue)).joined(separator: ", ")
+                throw UsageError("option --algo: expected one of \(known), found '\(algoText)'")
             }
             algorithm = a
         }
@@ -104,7 +139,6 @@ struct Train: Command {
             }
             goal = parts.map { $0! }
         }
-        self.envName = envName
         environment = try TrainingEnvironment.resolve(name: envName, goal: goal, seed: seed)
 
         var config: TrainingConfig
@@ -123,15 +157,16 @@ struct Train: Command {
     }
 
     func run() throws {
-        if let maml {
+        if let meta {
             if showConfig {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(maml.config), as: UTF8.self))
+                print(String(decoding: try encoder.encode(meta.config), as: UTF8.self))
                 return
             }
-            return try maml.run()
+            return try meta.run()
         }
+        guard let environment else { return }
         if showConfig {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -227,29 +262,16 @@ private struct TrainingJob: EnvironmentVisitor {
 
 /// A TrainingConfig from a JSON file; a bad file names the file and the field.
 func loadTrainingConfig(_ path: String) throws -> TrainingConfig {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-        throw RuntimeError("\(path): cannot read (\(NumericCSV.reason(error)))")
-    }
-    do {
-        let config = try JSONDecoder().decode(TrainingConfig.self, from: data)
-        try config.validate()
-        return config
-    } catch let invalid as TrainingConfig.InvalidField {
-        throw RuntimeError("\(path): \(invalid)")
-    } catch let DecodingError.keyNotFound(key, context) {
-        throw RuntimeError("\(path): missing field '\(fieldPath(context.codingPath + [key]))'")
-    } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-        throw RuntimeError("\(path): field '\(fieldPath(context.codingPath))': \(context.debugDescription)")
-    } catch let DecodingError.dataCorrupted(context) {
-        throw RuntimeError("\(path): \(context.codingPath.isEmpty ? "not valid JSON" : "field '\(fieldPath(context.codingPath))'"): \(context.debugDescription)")
-    } catch {
-        throw RuntimeError("\(path): \(error)")
-    }
+    let config = try decodeFile(TrainingConfig.self, at: URL(fileURLWithPath: path))
+    do { try config.validate() } catch { throw RuntimeError("\(path): \(error)") }
+    return config
 }
 
-private func fieldPath(_ path: [any CodingKey]) -> String {
-    path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+/// A MetaConfig from a JSON file (the format of --show-config); a bad file names the file and the field.
+func loadMetaConfig(_ path: String) throws -> MetaConfig {
+    let config = try decodeFile(MetaConfig.self, at: URL(fileURLWithPath: path))
+    do { try config.validate() } catch { throw RuntimeError("\(path): \(error)") }
+    return config
 }
 
 /// `s` quoted for a POSIX shell when it needs to be.

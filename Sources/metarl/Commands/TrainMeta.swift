@@ -1,0 +1,231 @@
+import Foundation
+import Autodiff
+import MetaLearning
+import PolicyGradient
+import RL
+import Robotics
+
+/// `metarl train --algo maml-trpo|maml-ppo|promp|fomaml|reptile`: meta-training on a task family
+/// with hidden task parameters, into a resumable run directory:
+///
+///   DIR/run.json            algo, env, seed, target iterations, the command (what --resume reads)
+///   DIR/checkpoint.json     the state after the last finished iteration (written atomically)
+///   DIR/learning_curve.csv  one row per iteration
+///   DIR/policy/             the meta-policy (weights.json, config.json, run.json, command.txt)
+struct TrainMeta {
+    let algorithm: MetaAlgorithm
+    let envName: String
+    let family: TaskFamily
+    let config: MetaConfig
+    let iterations: Int
+    let seed: UInt64
+    let threads: Int
+    let out: String?
+    let commandLine: String
+    let resumeState: MetaTrainingState?
+    /// Wall-clock seconds of the iterations done before a resume (the log keeps them).
+    let previousSeconds: [Double]
+
+    /// What --resume needs besides the checkpoint.
+    struct RunFile: Codable {
+        var algo: String
+        var env: String
+        var seed: String
+        var iterations: Int
+        var command: String
+        /// Wall-clock seconds at the end of each finished iteration (not part of the deterministic state).
+        var seconds: [Double]
+    }
+
+    /// The defaults of `algorithm` on `family` (a starting point for --config; see --show-config).
+    static func defaults(_ algorithm: MetaAlgorithm, family: TaskFamily) -> MetaConfig {
+        var config = MetaConfig.pointNavigation(algorithm)
+        switch family {
+        case .pointNavigation:
+            break
+        case .arm(_, let sampler):
+            // The arm's Cartesian-velocity actions make reach a 3-D point-navigation with a
+            // 150-step horizon; [64, 64] for the larger observation, σ₀ = 0.5 of the ±1 action
+            // box, 20 tasks × 10 + 10 episodes as in Meta-World's ML1 MAML runs (scaled down).
+            config.policy = PolicyConfig(hiddenSizes: [64, 64], initialStd: 0.5)
+            config.stepSize = sampler.spec.family == .reach ? 0.05 : 0.02
+        }
+        return config
+    }
+
+    init(algorithm: MetaAlgorithm, envName: String, family: TaskFamily, config: MetaConfig, iterations: Int, seed: UInt64,
+         threads: Int, out: String?, commandLine: String) {
+        self.algorithm = algorithm; self.envName = envName; self.family = family; self.config = config
+        self.iterations = iterations; self.seed = seed; self.threads = threads; self.out = out
+        self.commandLine = commandLine; resumeState = nil; previousSeconds = []
+    }
+
+    /// A run continued from DIR: algo, env, seed and config from its files; `iterations` (the
+    /// new target) defaults to the one it was started with.
+    init(resume dir: String, iterations: Int?, threads: Int, commandLine: String) throws {
+        let base = URL(fileURLWithPath: dir)
+        let runURL = base.appendingPathComponent("run.json"), checkpointURL = base.appendingPathComponent("checkpoint.json")
+        let run: RunFile = try decodeFile(RunFile.self, at: runURL)
+        let checkpoint: MetaCheckpoint = try decodeFile(MetaCheckpoint.self, at: checkpointURL)
+        let state: MetaTrainingState
+        do { state = try checkpoint.restore() } catch let error as PolicyCheckpoint.Invalid {
+            throw RuntimeError("\(checkpointURL.path): \(error.description)")
+        }
+        guard let algorithm = MetaAlgorithm(rawValue: run.algo), algorithm == checkpoint.config.algorithm else {
+            throw RuntimeError("\(runURL.path): algo '\(run.algo)' does not match the checkpoint's '\(checkpoint.config.algorithm.rawValue)'")
+        }
+        guard let seed = UInt64(run.seed) else { throw RuntimeError("\(runURL.path): seed: expected an integer, found '\(run.seed)'") }
+        guard run.seconds.count >= state.iteration else {
+            throw RuntimeError("\(runURL.path): seconds: \(run.seconds.count) entries for \(state.iteration) iterations")
+        }
+        self.algorithm = algorithm; envName = run.env; family = try TaskFamily.resolve(run.env); config = checkpoint.config
+        self.iterations = iterations ?? run.iterations; self.seed = seed; self.threads = threads; out = dir
+        self.commandLine = commandLine; resumeState = state; previousSeconds = Array(run.seconds.prefix(state.iteration))
+        guard self.iterations >= state.iteration else {
+            throw UsageError("option --iterations: the run in \(dir) has already done \(state.iteration) iterations")
+        }
+    }
+
+    func run() throws {
+        let job = Job(train: self)
+        let result = try family.visit(job)
+        var line = JSONLine()
+        line.add("algo", algorithm.rawValue)
+        line.add("env", envName)
+        line.add("seed", "\(seed)")
+        line.add("iterations", result.curve.count)
+        line.add("final_pre_update_return", result.curve.last?.preUpdateReturn ?? .nan)
+        line.add("final_post_update_return", result.curve.last?.postUpdateReturn ?? .nan)
+        line.add("final_pre_update_success_rate", result.curve.last?.preUpdateSuccessRate ?? .nan)
+        line.add("final_post_update_success_rate", result.curve.last?.postUpdateSuccessRate ?? .nan)
+        line.add("parameters_checksum", parametersChecksum(result.learner.parameters))
+        line.add("seconds", result.seconds)
+        if let out { line.add("out", out) }
+        print(line.text)
+    }
+
+    struct Outcome {
+        let learner: MetaLearner
+        let curve: [MetaIterationRecord]
+        let seconds: Double
+    }
+
+    private struct Job: TaskFamilyVisitor {
+        let train: TrainMeta
+        func visit<E: Environment, TS: TaskSampler>(_ environment: E, tasks: TS, family: TaskFamily) throws -> Outcome
+            where TS.Task == E.Task {
+            let t = train
+            let start = Date()
+            let offset = t.previousSeconds.last ?? 0
+            var seconds = t.previousSeconds
+            let progress = isatty(STDERR_FILENO) != 0
+            let dir = t.out.map { URL(fileURLWithPath: $0) }
+            if let dir {
+                do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+                    throw RuntimeError("\(dir.path): cannot create the directory (\(NumericCSV.reason(error)))")
+                }
+            }
+            let result = try metaTrain(environment: environment, tasks: tasks, config: t.config, iterations: t.iterations,
+                                       seed: t.seed, threads: t.threads, resume: t.resumeState) { state, timing in
+                let elapsed = offset + Date().timeIntervalSince(start)
+                seconds.append(elapsed)
+                let r = state.curve.last!
+                if progress {
+                    printError(String(format: "iteration %d/%d  return before %.2f after %.2f  success before %.2f after %.2f  %.1f s",
+                                      r.iteration + 1, t.iterations, r.preUpdateReturn, r.postUpdateReturn,
+                                      r.preUpdateSuccessRate, r.postUpdateSuccessRate, elapsed))
+                }
+                if let dir { try t.writeRunDirectory(dir, state: state, seconds: seconds, final: false) }
+            }
+            let state = MetaTrainingState(learner: result.learner, curve: result.curve)
+            if let dir { try t.writeRunDirectory(dir, state: state, seconds: seconds, final: true) }
+            return Outcome(learner: result.learner, curve: result.curve, seconds: Date().timeIntervalSince(start))
+        }
+    }
+
+    /// The checkpoint, run file and learning curve after an iteration; with `final`, the policy too.
+    func writeRunDirectory(_ dir: URL, state: MetaTrainingState, seconds: [Double], final: Bool) throws {
+        let compact = JSONEncoder()
+        compact.outputFormatting = [.sortedKeys]
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let run = RunFile(algo: algorithm.rawValue, env: envName, seed: "\(seed)", iterations: iterations,
+                          command: commandLine, seconds: seconds)
+        try writeAtomically(dir.appendingPathComponent("checkpoint.json"), try compact.encode(MetaCheckpoint(state)))
+        try writeAtomically(dir.appendingPathComponent("run.json"), try pretty.encode(run))
+        var csv = "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds\n"
+        for (r, t) in zip(state.curve, seconds) {
+            csv += "\(r.iteration),\(r.preUpdateReturn),\(r.postUpdateReturn),\(r.preUpdateSuccessRate),\(r.postUpdateSuccessRate),\(r.meanKL),\(r.lineSearchSteps),\(r.accepted ? 1 : 0),\(t)\n"
+        }
+        try writeAtomically(dir.appendingPathComponent("learning_curve.csv"), Data(csv.utf8))
+        if final {
+            let record = PolicyRunRecord(algo: algorithm.rawValue, env: envName, seed: "\(seed)", iterations: state.iteration)
+            try writePolicyDirectory(dir.appendingPathComponent("policy"),
+                                     checkpoint: PolicyCheckpoint(policy: state.learner.policy, parameters: state.learner.parameters),
+                                     config: config, run: record, commandLine: commandLine)
+        }
+    }
+}
+
+/// run.json of a meta-policy directory: where it came from (the env is what `evaluate` and
+/// `adapt` default to).
+struct PolicyRunRecord: Codable {
+    var algo: String
+    var env: String
+    var seed: String
+    var iterations: Int
+    /// Set for a policy written by `metarl adapt`: the task it was adapted to.
+    var adaptedTo: String? = nil
+}
+
+/// FNV-1a over the bit patterns of θ's values in parameter order, as 16 hex digits: equal
+/// checksums mean (all but certainly) bit-identical parameters.
+func parametersChecksum(_ θ: Parameters<Float>) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for value in θ.flattened().scalars {
+        var bits = value.bitPattern
+        for _ in 0..<4 { hash = (hash ^ UInt64(bits & 0xff)) &* 0x0000_0100_0000_01b3; bits >>= 8 }
+    }
+    return String(hash, radix: 16).leftPadded(to: 16)
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+/// Writes `data` to `url` through a temporary file and rename(2): the file is old or new, never half-written.
+func writeAtomically(_ url: URL, _ data: Data) throws {
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    do { try data.write(to: temporary) } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw RuntimeError("\(url.path): cannot write (\(NumericCSV.reason(error)))")
+    }
+    if rename(temporary.path, url.path) != 0 {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw RuntimeError("\(url.path): cannot move the finished file into place (\(reason))")
+    }
+}
+
+/// A Codable value from a JSON file; a bad file names the file and the field.
+func decodeFile<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+        throw RuntimeError("\(url.path): cannot read (\(NumericCSV.reason(error)))")
+    }
+    do {
+        return try JSONDecoder().decode(T.self, from: data)
+    } catch let DecodingError.keyNotFound(key, context) {
+        throw RuntimeError("\(url.path): missing field '\(codingPathText(context.codingPath + [key]))'")
+    } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+        throw RuntimeError("\(url.path): field '\(codingPathText(context.codingPath))': \(context.debugDescription)")
+    } catch let DecodingError.dataCorrupted(context) {
+        throw RuntimeError("\(url.path): \(context.codingPath.isEmpty ? "not valid JSON" : "field '\(codingPathText(context.codingPath))'"): \(context.debugDescription)")
+    } catch {
+        throw RuntimeError("\(url.path): \(error)")
+    }
+}
+
+func codingPathText(_ path: [any CodingKey]) -> String {
+    path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+}
