@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TestSupport
+
+// The meta-learning commands as a user runs them: train → (resume) → evaluate → adapt → rollout,
+// on point-navigation with tiny settings so each call takes a second.
+
+private func lastJSON(_ r: ProcessResult) throws -> [String: Any] {
+    let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+    return try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "stdout: \(r.stdout)\nstderr: \(r.stderr)")
+}
+
+/// CSV rows without the header and without the last column (wall-clock seconds).
+private func curveWithoutTimes(_ url: URL) throws -> [String] {
+    try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map {
+        $0.split(separator: ",").dropLast(1).joined(separator: ",")
+    }
+}
+
+private func train(_ algo: String, iterations: Int, out: URL) throws -> [String: Any] {
+    let r = try runMetarl(["train", "--algo", algo, "--env", "point-navigation", "--iterations", "\(iterations)",
+                           "--episodes", "2", "--seed", "5", "--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    return try lastJSON(r)
+}
+
+@Suite("metarl train (meta) / evaluate / adapt")
+struct MetaCommandTests {
+    @Test("train --resume continues a run bit-identically (checksum and curve), for an algorithm with optimizer state")
+    func resume() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = dir.appendingPathComponent("whole"), part = dir.appendingPathComponent("part")
+        let straight = try train("maml-ppo", iterations: 3, out: whole)
+        _ = try train("maml-ppo", iterations: 1, out: part)
+        let r = try runMetarl(["train", "--resume", part.path, "--iterations", "3", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let resumed = try lastJSON(r)
+        #expect(resumed["iterations"] as? Int == 3)
+        #expect(resumed["parameters_checksum"] as? String == straight["parameters_checksum"] as? String)
+        #expect(try curveWithoutTimes(part.appendingPathComponent("learning_curve.csv"))
+                == curveWithoutTimes(whole.appendingPathComponent("learning_curve.csv")))
+        for file in ["run.json", "checkpoint.json", "policy/weights.json", "policy/config.json", "policy/command.txt"] {
+            #expect(FileManager.default.fileExists(atPath: part.appendingPathComponent(file).path), "\(file)")
+        }
+        // A damaged checkpoint is a runtime error naming the file; nothing is overwritten.
+        let checkpoint = part.appendingPathComponent("checkpoint.json")
+        let before = try Data(contentsOf: checkpoint)
+        try Data("{\"format\": 3}".utf8).write(to: checkpoint)
+        let bad = try runMetarl(["train", "--resume", part.path, "--iterations", "4"])
+        #expect(bad.status == 1 && bad.stderr.contains("checkpoint.json"), "\(bad.stderr)")
+        try before.write(to: checkpoint)
+        let done = try runMetarl(["train", "--resume", part.path, "--iterations", "2"])
+        #expect(done.status == 2 && done.stderr.contains("--iterations"))
+    }
+
+    @Test("evaluate --json: one row per method and step with mean, IQM and a CI around the mean; identical at 1 and 2 threads")
+    func evaluate() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run")
+        _ = try train("maml-trpo", iterations: 1, out: run)
+        var outputs: [String] = []
+        for threads in ["1", "2"] {
+            let r = try runMetarl(["evaluate", run.path, "--tasks", "3", "--seeds", "0,1", "--adapt-episodes", "2",
+                                   "--adapt-steps", "2", "--eval-episodes", "2", "--baselines", "--baseline-iterations", "2",
+                                   "--threads", threads, "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            outputs.append(r.stdout)
+            let json = try lastJSON(r)
+            #expect(json["env"] as? String == "point-navigation" && json["split"] as? String == "heldout")
+            #expect(json["seeds"] as? [String] == ["0", "1"])
+            let settings = try #require(json["protocol"] as? [String: Any])
+            #expect(settings["adapt_episodes"] as? Int == 2 && settings["adapt_steps"] as? Int == 2 && settings["eval_episodes"] as? Int == 2)
+            let rows = try #require(json["results"] as? [[String: Any]])
+            let methods = rows.map { $0["method"] as? String ?? "" }
+            #expect(Set(methods) == ["maml-trpo", "multitask", "multitask-finetune", "scratch"])
+            #expect(rows.count == 4 * 3)
+            for row in rows {
+                #expect((0...2).contains(row["adapt_step"] as? Int ?? -1))
+                for key in ["success_rate", "return"] {
+                    let s = try #require(row[key] as? [String: Any])
+                    let mean = try #require(s["mean"] as? Double), ci = try #require(s["ci95"] as? [Double])
+                    #expect(s["iqm"] is Double && ci.count == 2 && ci[0] <= mean + 1e-12 && mean <= ci[1] + 1e-12, "\(row)")
+                }
+            }
+            // multitask does not adapt: multitask-finetune starts from the same policy and scores.
+            let start = rows.filter { $0["adapt_step"] as? Int == 0 }
+            let multitask = start.first { $0["method"] as? String == "multitask" }?["return"] as? [String: Any]
+            let finetune = start.first { $0["method"] as? String == "multitask-finetune" }?["return"] as? [String: Any]
+            #expect(multitask?["mean"] as? Double == finetune?["mean"] as? Double)
+        }
+        #expect(outputs[0] == outputs[1])
+    }
+
+    @Test("adapt writes a policy that rollout and evaluate accept; bad requests are usage errors")
+    func adapt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run"), adapted = dir.appendingPathComponent("adapted")
+        _ = try train("fomaml", iterations: 1, out: run)
+        let r = try runMetarl(["adapt", run.path, "--task-seed", "3", "--episodes", "2", "--steps", "2", "--out", adapted.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try lastJSON(r)
+        #expect((json["returns"] as? String)?.split(separator: ",").count == 2)
+        #expect((json["task"] as? String)?.contains("goal") == true)
+        let weights = try String(contentsOf: adapted.appendingPathComponent("weights.json"), encoding: .utf8)
+        let original = try String(contentsOf: run.appendingPathComponent("policy/weights.json"), encoding: .utf8)
+        #expect(weights != original)
+        let rollout = try runMetarl(["rollout", "point-navigation", "--policy", adapted.path, "--episodes", "2"])
+        #expect(rollout.status == 0, "\(rollout.stderr)")
+        let evaluate = try runMetarl(["evaluate", adapted.path, "--tasks", "2", "--seeds", "0", "--adapt-episodes", "2", "--json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+
+        let which = try runMetarl(["adapt", run.path, "--out", adapted.path])
+        #expect(which.status == 2 && which.stderr.contains("--object") && which.stderr.contains("--task-seed"))
+        let object = try runMetarl(["adapt", run.path, "--object", "cube", "--out", adapted.path])
+        #expect(object.status == 2 && object.stderr.contains("point-navigation has no objects"))
+        let missing = try runMetarl(["evaluate", dir.appendingPathComponent("nothing").path])
+        #expect(missing.status == 1 && missing.stderr.contains("not a policy directory"))
+        try Data("{}".utf8).write(to: run.appendingPathComponent("policy/weights.json"))
+        let broken = try runMetarl(["evaluate", run.path])
+        #expect(broken.status == 1 && broken.stderr.contains("weights.json"), "\(broken.stderr)")
+    }
+
+    @Test("bench maml prints its figures")
+    func benchMAML() throws {
+        let r = try runMetarl(["bench", "maml", "--tasks", "2", "--episodes", "2", "--horizon", "20", "--iterations", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try lastJSON(r)
+        for key in ["seconds_per_iteration", "sampling_seconds", "meta_update_seconds"] {
+            #expect((json[key] as? Double).map { $0 > 0 } == true, "\(key)")
+        }
+        #expect(json["horizon"] as? Int == 20)
+    }
+}
