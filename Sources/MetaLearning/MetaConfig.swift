@@ -123,25 +123,14 @@ extension MetaConfig {
     /// Checks every field's range; throws the first field out of it (a file's config must pass
     /// this before it reaches a learner, whose preconditions would otherwise trap).
     public func validate() throws {
-        func check(_ ok: Bool, _ field: String, _ problem: @autoclosure () -> String) throws {
-            if !ok { throw TrainingConfig.InvalidField(field: field, problem: problem()) }
-        }
-        func positive(_ x: Double, _ field: String) throws {
-            try check(x.isFinite && x > 0, field, "expected a finite number > 0, found \(x)")
-        }
-        try check(policy.hiddenSizes.allSatisfy { $0 > 0 }, "policy.hiddenSizes", "widths must be positive, found \(policy.hiddenSizes)")
-        try positive(policy.initialStd, "policy.initialStd")
+        let check = TrainingConfig.InvalidField.check, positive = TrainingConfig.InvalidField.positive
+        try policy.validate(field: "policy")
         try check(metaBatchSize >= 1, "metaBatchSize", "expected ≥ 1, found \(metaBatchSize)")
         try check(preEpisodes >= 1, "preEpisodes", "expected ≥ 1, found \(preEpisodes)")
         try check(postEpisodes >= 1, "postEpisodes", "expected ≥ 1, found \(postEpisodes)")
         try positive(stepSize, "stepSize")
         try check(discount >= 0 && discount <= 1, "discount", "expected 0...1, found \(discount)")
-        try positive(trpo.maxKL, "trpo.maxKL")
-        try check(trpo.cgIterations >= 1, "trpo.cgIterations", "expected ≥ 1, found \(trpo.cgIterations)")
-        try check(trpo.cgDamping.isFinite && trpo.cgDamping >= 0, "trpo.cgDamping", "expected a finite number ≥ 0, found \(trpo.cgDamping)")
-        try check(trpo.backtrackRatio > 0 && trpo.backtrackRatio < 1, "trpo.backtrackRatio", "expected 0 < r < 1, found \(trpo.backtrackRatio)")
-        try check(trpo.maxBacktracks >= 1, "trpo.maxBacktracks", "expected ≥ 1, found \(trpo.maxBacktracks)")
-        try check(trpo.fisherSubsample >= 1, "trpo.fisherSubsample", "expected ≥ 1, found \(trpo.fisherSubsample)")
+        try trpo.validate(field: "trpo")
         try positive(ppo.learningRate, "ppo.learningRate")
         try positive(ppo.clipRange, "ppo.clipRange")
         try check(ppo.epochs >= 1, "ppo.epochs", "expected ≥ 1, found \(ppo.epochs)")

@@ -144,14 +144,8 @@ extension TrainingConfig {
     /// Checks every field's range; throws for the first one out of it. A config read from a file
     /// must pass this before it reaches a learner (whose preconditions would otherwise trap).
     public func validate() throws {
-        func check(_ ok: Bool, _ field: String, _ problem: @autoclosure () -> String) throws {
-            if !ok { throw InvalidField(field: field, problem: problem()) }
-        }
-        func positive(_ x: Double, _ field: String) throws {
-            try check(x.isFinite && x > 0, field, "expected a finite number > 0, found \(x)")
-        }
-        try check(policy.hiddenSizes.allSatisfy { $0 > 0 }, "policy.hiddenSizes", "widths must be positive, found \(policy.hiddenSizes)")
-        try positive(policy.initialStd, "policy.initialStd")
+        let check = InvalidField.check, positive = InvalidField.positive
+        try policy.validate(field: "policy")
         try check(episodesPerIteration >= 1, "episodesPerIteration", "expected ≥ 1, found \(episodesPerIteration)")
         try check(discount >= 0 && discount <= 1, "discount", "expected 0...1, found \(discount)")
         try check(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", "expected 0...1, found \(gaeLambda)")
@@ -160,16 +154,43 @@ extension TrainingConfig {
         try positive(ppo.clipRange, "ppo.clipRange")
         try check(ppo.epochs >= 1, "ppo.epochs", "expected ≥ 1, found \(ppo.epochs)")
         try check(ppo.minibatches >= 1, "ppo.minibatches", "expected ≥ 1, found \(ppo.minibatches)")
-        try positive(trpo.maxKL, "trpo.maxKL")
-        try check(trpo.cgIterations >= 1, "trpo.cgIterations", "expected ≥ 1, found \(trpo.cgIterations)")
-        try check(trpo.cgDamping.isFinite && trpo.cgDamping >= 0, "trpo.cgDamping", "expected a finite number ≥ 0, found \(trpo.cgDamping)")
-        try check(trpo.backtrackRatio > 0 && trpo.backtrackRatio < 1, "trpo.backtrackRatio", "expected 0 < r < 1, found \(trpo.backtrackRatio)")
-        try check(trpo.maxBacktracks >= 1, "trpo.maxBacktracks", "expected ≥ 1, found \(trpo.maxBacktracks)")
-        try check(trpo.fisherSubsample >= 1, "trpo.fisherSubsample", "expected ≥ 1, found \(trpo.fisherSubsample)")
+        try trpo.validate(field: "trpo")
         try check(valueFunction.hiddenSizes.allSatisfy { $0 > 0 }, "valueFunction.hiddenSizes",
                   "widths must be positive, found \(valueFunction.hiddenSizes)")
         try positive(valueFunction.learningRate, "valueFunction.learningRate")
         try check(valueFunction.stepsPerIteration >= 0, "valueFunction.stepsPerIteration",
                   "expected ≥ 0, found \(valueFunction.stepsPerIteration)")
+    }
+}
+
+/// Range checks shared by every config that holds these parts; `field` is the part's path.
+extension TrainingConfig.InvalidField {
+    /// Throws `InvalidField(field, problem)` unless `ok`.
+    public static func check(_ ok: Bool, _ field: String, _ problem: @autoclosure () -> String) throws {
+        if !ok { throw TrainingConfig.InvalidField(field: field, problem: problem()) }
+    }
+    /// Throws unless `x` is finite and > 0.
+    public static func positive(_ x: Double, _ field: String) throws {
+        try check(x.isFinite && x > 0, field, "expected a finite number > 0, found \(x)")
+    }
+}
+
+extension PolicyConfig {
+    public func validate(field: String) throws {
+        typealias F = TrainingConfig.InvalidField
+        try F.check(hiddenSizes.allSatisfy { $0 > 0 }, "\(field).hiddenSizes", "widths must be positive, found \(hiddenSizes)")
+        try F.positive(initialStd, "\(field).initialStd")
+    }
+}
+
+extension TRPOConfig {
+    public func validate(field: String) throws {
+        typealias F = TrainingConfig.InvalidField
+        try F.positive(maxKL, "\(field).maxKL")
+        try F.check(cgIterations >= 1, "\(field).cgIterations", "expected ≥ 1, found \(cgIterations)")
+        try F.check(cgDamping.isFinite && cgDamping >= 0, "\(field).cgDamping", "expected a finite number ≥ 0, found \(cgDamping)")
+        try F.check(backtrackRatio > 0 && backtrackRatio < 1, "\(field).backtrackRatio", "expected 0 < r < 1, found \(backtrackRatio)")
+        try F.check(maxBacktracks >= 1, "\(field).maxBacktracks", "expected ≥ 1, found \(maxBacktracks)")
+        try F.check(fisherSubsample >= 1, "\(field).fisherSubsample", "expected ≥ 1, found \(fisherSubsample)")
     }
 }

@@ -17,6 +17,7 @@ enum CLI {
     /// Every subcommand, in the order `metarl --help` lists them.
     static var commands: [any Command.Type] { [
         Simulate.self,
+        Track.self,
         BenchPhysics.self,
         BenchCollision.self,
         BenchAutodiff.self,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -22,5 +23,23 @@ struct CLIBasicsTests {
         let r = try runMetarl(["help", "nope"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("'nope'"))
+    }
+
+    @Test("no arguments: meta-trains on reach, evaluates on held-out goals, ends with a JSON summary")
+    func defaultJob() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("default")
+        let r = try runMetarl(["--iterations", "1", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let json = try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(json["job"] as? String == "maml-trpo-reach" && json["iterations"] as? Int == 1)
+        let before = try #require(json["success_before"] as? Double), after = try #require(json["success_after"] as? Double)
+        #expect((0...1).contains(before) && (0...1).contains(after))
+        #expect(r.stderr.contains("maml-trpo") && r.stderr.contains("success mean"))
+        for file in ["evaluation.json", "policy/weights.json", "checkpoint.json", "learning_curve.csv"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+        }
     }
 }

@@ -45,7 +45,7 @@ struct Evaluate: Command {
       --baseline-iterations I  PPO iterations of the multitask baseline (default 100; 10 train tasks
                              × 2 episodes per iteration)
       --threads T            workers stepping environments (default 1); results do not depend on it
-      --json                 print one JSON object (otherwise a table)
+      --json                 print the JSON object on stdout (the table goes to stderr either way)
       --out FILE             also write the JSON object to FILE (atomically)
 
     JSON: env, split, policy, protocol (the settings), seeds, and results: a list of rows
@@ -110,18 +110,16 @@ struct Evaluate: Command {
             try sink.write(String(decoding: data, as: UTF8.self) + "\n")
             try sink.finish()
         }
-        if json {
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            let width = max(6, report.results.map(\.method.count).max() ?? 0) + 2
-            print("method".padding(toLength: width, withPad: " ", startingAt: 0) + "step  success mean [95% CI]   IQM    return mean [95% CI]")
-            for row in report.results {
-                let s = row.successRate, r = row.return
-                print(row.method.padding(toLength: width, withPad: " ", startingAt: 0)
-                      + String(format: "%4d  %.3f [%.3f, %.3f]    %.3f  %9.3f [%.3f, %.3f]", row.adaptStep,
-                               s.mean, s.ci95[0], s.ci95[1], s.iqm, r.mean, r.ci95[0], r.ci95[1]))
-            }
+        // The table is for people (stderr); the JSON for programs (stdout, with --json).
+        let width = max(6, report.results.map(\.method.count).max() ?? 0) + 2
+        printError("method".padding(toLength: width, withPad: " ", startingAt: 0) + "step  success mean [95% CI]   IQM    return mean [95% CI]")
+        for row in report.results {
+            let s = row.successRate, r = row.return
+            printError(row.method.padding(toLength: width, withPad: " ", startingAt: 0)
+                       + String(format: "%4d  %.3f [%.3f, %.3f]    %.3f  %9.3f [%.3f, %.3f]", row.adaptStep,
+                                s.mean, s.ci95[0], s.ci95[1], s.iqm, r.mean, r.ci95[0], r.ci95[1]))
         }
+        if json { print(String(decoding: data, as: UTF8.self)) }
     }
 
     private struct Job: TaskFamilyVisitor {

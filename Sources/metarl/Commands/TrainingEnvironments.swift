@@ -21,8 +21,9 @@ enum TrainingEnvironment {
     /// The environment `name` with the task `goal`; without a goal, one drawn from the family's
     /// train split with `seed`.
     static func resolve(name: String, goal: [Double]?, seed: UInt64) throws -> TrainingEnvironment {
-        switch name {
-        case "point-navigation":
+        // A family name or a spec file (errors name the file and field).
+        switch try TaskFamily.resolve(name) {
+        case .pointNavigation:
             if let goal {
                 guard goal.count == 2 else {
                     throw UsageError("option --goal: point-navigation takes 2 numbers (x,y), found \(goal.count)")
@@ -31,19 +32,10 @@ enum TrainingEnvironment {
             }
             var rng = RandomSource(seed: seed)
             return .pointNavigation(PointNavigationTasks().sample(.train, rng: &rng))
-        default:
-            // The robot suite: a family name or a spec file (errors name the file and field).
-            let suite = try locateSuite()
-            let spec: FamilySpec
-            do {
-                spec = try loadFamilySpec(name, suite: suite)
-            } catch is UsageError {
-                let known = (["point-navigation"] + suite.specNames()).joined(separator: ", ")
-                throw UsageError("option --env: unknown environment '\(name)' (known: \(known); or a spec file)")
-            }
-            let (environment, catalog) = try makeEnvironment(spec, suite: suite)
+        case .arm(let environment, let sampler):
+            let spec = sampler.spec
             var rng = RandomSource(seed: seed)
-            var task = ArmTaskSampler(spec: spec, catalog: catalog).sample(.train, rng: &rng)
+            var task = sampler.sample(.train, rng: &rng)
             if let goal {
                 guard spec.family != .graspLift else {
                     throw UsageError("option --goal: \(spec.family.rawValue) has no goal (the task is set by its object)")
