@@ -44,7 +44,7 @@ public struct MetaStep: Sendable, Equatable {
 }
 
 /// One task's fixed data for a meta-update.
-struct MetaTask {
+struct MetaTask: Sendable {
     let rows: AdaptationRows<Float>
     /// [K, N] 0/1: which pre-update row belongs to which episode (per-episode log-likelihoods).
     let preEpisodeIndicator: Tensor<Float>
@@ -95,29 +95,45 @@ public struct MetaLearner: Sendable {
               objective: config.estimator.innerObjective)
     }
 
-    /// The meta-surrogate mean_i L_i(θ) (see `outerSurrogate`; clipped when `clipRange` is set),
-    /// the mean post-update KL, and the mean pre-update KL(π_θold ‖ π_θ).
-    func metaSurrogate(_ θ: Parameters<Float>, _ tasks: [MetaTask], createGraph: Bool, clipRange: Float? = nil)
-        -> (surrogate: Tensor<Float>, kl: Tensor<Float>, preKL: Tensor<Float>) {
-        var total: Tensor<Float>? = nil, klTotal: Tensor<Float>? = nil, preKLTotal: Tensor<Float>? = nil
-        for task in tasks {
-            let θPrime = adaptedToRows(θ, task, createGraph: createGraph)
-            let postLL = policy.logLikelihood(task.post.actions, given: task.post.observations, parameters: θPrime)
-            let preLL = policy.logLikelihood(task.rows.actions, given: task.rows.observations, parameters: θ)
-            let preEpisodeLL = matmul(preLL.reshaped([1, preLL.count]), task.preEpisodeIndicator, transposeB: true)
-            let l = outerSurrogate(postLogLikelihood: postLL.reshaped([1, postLL.count]),
-                                   postOldLogLikelihood: task.post.oldLogLikelihood.reshaped([1, postLL.count]),
-                                   postAdvantages: task.post.advantages.reshaped([1, postLL.count]), postEpisodes: task.postEpisodes,
-                                   preLogLikelihood: preEpisodeLL, preOldLogLikelihood: task.preOldLogLikelihood,
-                                   preWeight: task.preWeight, estimator: config.estimator, clipRange: clipRange).sum()
-            let kl = meanKL(policy, parameters: θPrime, batch: task.post)
-            let preKL = meanKL(policy, parameters: θ, batch: task.pre)
-            total = total.map { $0 + l } ?? l
-            klTotal = klTotal.map { $0 + kl } ?? kl
-            preKLTotal = preKLTotal.map { $0 + preKL } ?? preKL
+    /// One task's L_i(θ) (see `outerSurrogate`; clipped when `clipRange` is set) and its mean
+    /// post-update KL, θ' adapted from θ on the task's pre-update rows.
+    func taskSurrogate(_ θ: Parameters<Float>, _ task: MetaTask, createGraph: Bool, clipRange: Float?)
+        -> (surrogate: Tensor<Float>, kl: Tensor<Float>) {
+        let θPrime = adaptedToRows(θ, task, createGraph: createGraph)
+        let postLL = policy.logLikelihood(task.post.actions, given: task.post.observations, parameters: θPrime)
+        let preLL = policy.logLikelihood(task.rows.actions, given: task.rows.observations, parameters: θ)
+        let preEpisodeLL = matmul(preLL.reshaped([1, preLL.count]), task.preEpisodeIndicator, transposeB: true)
+        let l = outerSurrogate(postLogLikelihood: postLL.reshaped([1, postLL.count]),
+                               postOldLogLikelihood: task.post.oldLogLikelihood.reshaped([1, postLL.count]),
+                               postAdvantages: task.post.advantages.reshaped([1, postLL.count]), postEpisodes: task.postEpisodes,
+                               preLogLikelihood: preEpisodeLL, preOldLogLikelihood: task.preOldLogLikelihood,
+                               preWeight: task.preWeight, estimator: config.estimator, clipRange: clipRange).sum()
+        return (l, meanKL(policy, parameters: θPrime, batch: task.post))
+    }
+
+    /// The meta-surrogate mean_i L_i(θ), the mean post-update KL, and, when `withPreKL`, the mean
+    /// pre-update KL(π_θold ‖ π_θ) (ProMP's penalty; otherwise 0, saving a forward pass over the
+    /// pre-update states). Tasks are summed in task order.
+    ///
+    /// With `threads` > 1 (values only: `createGraph` false and no pre-update KL) the tasks are
+    /// evaluated on that many workers and summed in the same order: bit-identical to one thread.
+    func metaSurrogate(_ θ: Parameters<Float>, _ tasks: [MetaTask], createGraph: Bool, clipRange: Float? = nil,
+                       withPreKL: Bool = false, threads: Int = 1) -> (surrogate: Tensor<Float>, kl: Tensor<Float>, preKL: Tensor<Float>) {
+        let parallel = threads > 1 && !createGraph && !withPreKL
+        let parts: [(surrogate: Tensor<Float>, kl: Tensor<Float>)] = parallel
+            ? parallelMap(tasks.count, threads: threads) { i in self.taskSurrogate(θ, tasks[i], createGraph: false, clipRange: clipRange) }
+            : tasks.map { taskSurrogate(θ, $0, createGraph: createGraph, clipRange: clipRange) }
+        var total = parts[0].surrogate, klTotal = parts[0].kl
+        for part in parts.dropFirst() { total = total + part.surrogate; klTotal = klTotal + part.kl }
+        var preKLTotal: Tensor<Float>? = nil
+        if withPreKL {
+            for task in tasks {
+                let preKL = meanKL(policy, parameters: θ, batch: task.pre)
+                preKLTotal = preKLTotal.map { $0 + preKL } ?? preKL
+            }
         }
         let scale = 1 / Float(tasks.count)
-        return (total!.scaled(by: scale), klTotal!.scaled(by: scale), preKLTotal!.scaled(by: scale))
+        return (total.scaled(by: scale), klTotal.scaled(by: scale), preKLTotal?.scaled(by: scale) ?? Tensor(scalar: 0))
     }
 
     /// Each task's fixed data: adaptation rows, per-episode indicators, the post-update batch
@@ -166,11 +182,13 @@ public struct MetaLearner: Sendable {
     /// One MAML outer step (TRPO or PPO, per the algorithm) from `pre` (K episodes per task under
     /// θ) and `post` (M episodes per task under `adapted[i]`, which must be `adapted(to:)` of
     /// task i's pre-update episodes). Task i's episodes are those with task index i.
-    public mutating func update(pre: EpisodeBatch, post: EpisodeBatch, adapted: [Parameters<Float>]) -> MetaStep {
+    /// `threads` workers evaluate the tasks of TRPO's line search and Fisher-vector products
+    /// (summed in task order: the result does not depend on it).
+    public mutating func update(pre: EpisodeBatch, post: EpisodeBatch, adapted: [Parameters<Float>], threads: Int = 1) -> MetaStep {
         precondition(config.algorithm.outerStep != .reptile, "update(pre:post:adapted:): Reptile uses reptileUpdate")
         let tasks = metaTasks(pre: pre, post: post, adapted: adapted)
         let before = parameters
-        let step = config.algorithm.outerStep == .trpo ? trpoUpdate(tasks, adapted: adapted) : ppoUpdate(tasks)
+        let step = config.algorithm.outerStep == .trpo ? trpoUpdate(tasks, adapted: adapted, threads: threads) : ppoUpdate(tasks)
         // A non-finite parameter would poison every later iteration: keep θ and report a rejection.
         if !parameters.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) {
             parameters = before
@@ -182,7 +200,7 @@ public struct MetaLearner: Sendable {
 
     /// TRPO on the meta-surrogate: natural-gradient direction by CG on the mean post-update
     /// Fisher, scaled to the trust region, line search on the true post-update KL.
-    mutating func trpoUpdate(_ tasks: [MetaTask], adapted: [Parameters<Float>]) -> MetaStep {
+    mutating func trpoUpdate(_ tasks: [MetaTask], adapted: [Parameters<Float>], threads: Int = 1) -> MetaStep {
         let θ0 = parameters.detached()
         let θt = θ0.requiringGradient()
         let surrogate0 = metaSurrogate(θt, tasks, createGraph: config.estimator.differentiatesThroughAdaptation).surrogate
@@ -197,10 +215,13 @@ public struct MetaLearner: Sendable {
             let rows = k > 1 ? task.post.rows(Array(stride(from: 0, to: task.post.count, by: k))) : task.post
             return fisherVectorProduct(policy, parameters: adapted[i], batch: rows)
         }
+        let box = Products(products)
         let fvp: (Tensor<Float>) -> Tensor<Float> = { v in
-            var acc = products[0](v)
-            for p in products.dropFirst() { acc = acc + p(v) }
-            return acc.scaled(by: 1 / Float(products.count))
+            // Each task's product on a worker (each closure owns its own graph), summed in order.
+            let parts = threads > 1 ? parallelMap(box.products.count, threads: threads) { box.products[$0](v) } : box.products.map { $0(v) }
+            var acc = parts[0]
+            for p in parts.dropFirst() { acc = acc + p }
+            return acc.scaled(by: 1 / Float(parts.count))
         }
         let trpo = config.trpo
         let damping = Float(trpo.cgDamping)
@@ -217,7 +238,7 @@ public struct MetaLearner: Sendable {
         var fraction = 1.0
         for k in 1...max(trpo.maxBacktracks, 1) {
             let candidate = θ0.unflattened(flat0 + s.scaled(by: Float(beta * fraction)))
-            let (value, klTensor, _) = metaSurrogate(candidate, tasks, createGraph: false)
+            let (value, klTensor, _) = metaSurrogate(candidate, tasks, createGraph: false, threads: threads)
             let after = Double(value.scalar), kl = Double(klTensor.scalar)
             if kl.isFinite, after.isFinite, kl <= trpo.maxKL, after > before {
                 parameters = candidate
@@ -241,7 +262,8 @@ public struct MetaLearner: Sendable {
         var before = Double.nan
         for epoch in 0..<ppo.epochs {
             let θt = θ.requiringGradient()
-            let (surrogate, _, preKL) = metaSurrogate(θt, tasks, createGraph: createGraph, clipRange: Float(ppo.clipRange))
+            let (surrogate, _, preKL) = metaSurrogate(θt, tasks, createGraph: createGraph, clipRange: Float(ppo.clipRange),
+                                                      withPreKL: penalty > 0)
             if epoch == 0 { before = Double(surrogate.scalar) }
             let loss = penalty > 0 ? preKL.scaled(by: penalty) - surrogate : -surrogate
             let g = gradients(of: loss, wrt: θt)
@@ -262,4 +284,11 @@ public struct MetaLearner: Sendable {
         let next = θ + sum.map { $0.scaled(by: Float(config.reptile.outerStepSize / Double(adapted.count))) }
         if next.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) { parameters = next }
     }
+}
+
+/// Per-task Fisher-vector products, handed to workers: each closure is called by one worker at a
+/// time and touches only its own task's graph.
+private struct Products: @unchecked Sendable {
+    let products: [(Tensor<Float>) -> Tensor<Float>]
+    init(_ products: [(Tensor<Float>) -> Tensor<Float>]) { self.products = products }
 }

@@ -45,7 +45,8 @@ public func initialMetaLearner(config: MetaConfig, spec: EnvironmentSpec, seed: 
 /// Randomness: stream 0 of `seed` initializes the policy; iteration k draws its tasks from
 /// stream (1, k), its pre-update episodes with seed stream (2, k), its post-update episodes with
 /// stream (3, k) (Reptile's inner step s > 0 with stream (4, k, s)). Environments step on
-/// `threads` workers; the result is bit-identical for every thread count. `onIteration` sees the
+/// `threads` workers, which also evaluate TRPO's line search and Fisher-vector products per task;
+/// the result is bit-identical for every thread count. `onIteration` sees the
 /// state after each iteration (checkpoints, progress); throwing from it stops the run there.
 public func metaTrain<E: Environment, TS: TaskSampler>(environment: E, tasks taskSampler: TS, config: MetaConfig,
                                                        iterations: Int, seed: UInt64, threads: Int = 1,
@@ -92,7 +93,7 @@ public func metaTrain<E: Environment, TS: TaskSampler>(environment: E, tasks tas
                                             policy: before.policy, parameters: before.parameters)
             record.meanKL = Double(meanKL(before.policy, parameters: state.learner.parameters, batch: batch).scalar)
         } else {
-            let step = state.learner.update(pre: pre, post: post, adapted: adapted)
+            let step = state.learner.update(pre: pre, post: post, adapted: adapted, threads: threads)
             record.meanKL = step.meanKL; record.lineSearchSteps = step.lineSearchSteps; record.accepted = step.accepted
         }
         let t2 = clock.now
