@@ -10,10 +10,10 @@ private func lastJSON(_ r: ProcessResult) throws -> [String: Any] {
     return try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "stdout: \(r.stdout)\nstderr: \(r.stderr)")
 }
 
-/// CSV rows without the header and without the last column (wall-clock seconds).
+/// CSV rows without the header and without the last three columns (wall-clock times).
 private func curveWithoutTimes(_ url: URL) throws -> [String] {
     try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map {
-        $0.split(separator: ",").dropLast(1).joined(separator: ",")
+        $0.split(separator: ",").dropLast(3).joined(separator: ",")
     }
 }
 

@@ -4,10 +4,10 @@ import TestSupport
 
 @Suite("metarl train --algo maml-trpo")
 struct TrainMAMLCommandTests {
-    /// CSV rows without the header and without the last column (wall-clock seconds).
+    /// CSV rows without the header and without the last three columns (wall-clock times).
     func curveWithoutTimes(_ url: URL) throws -> [String] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map {
-            $0.split(separator: ",").dropLast(1).joined(separator: ",")
+            $0.split(separator: ",").dropLast(3).joined(separator: ",")
         }
     }
 
@@ -26,7 +26,7 @@ struct TrainMAMLCommandTests {
             #expect(json["algo"] as? String == "maml-trpo" && json["env"] as? String == "point-navigation")
             let csv = try String(contentsOf: out.appendingPathComponent("learning_curve.csv"), encoding: .utf8)
             let lines = csv.split(separator: "\n")
-            #expect(lines.first == "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds")
+            #expect(lines.first == "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds,sampling_seconds,meta_update_seconds")
             #expect(lines.count == 3)
             let row = lines.last!.split(separator: ",").map { Double($0)! }
             let post = try #require(json["final_post_update_return"] as? Double)

@@ -101,6 +101,9 @@ struct Evaluate: Command {
     }
 
     func run() throws {
+        if seeds.count == 1 {
+            printError("metarl evaluate: note: one seed: the stratified bootstrap resamples seeds within each task, so the 95% intervals collapse to the mean; pass several --seeds for intervals")
+        }
         let report = try family.visit(Job(command: self))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

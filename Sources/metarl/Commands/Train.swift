@@ -49,8 +49,8 @@ struct Train: Command {
     sampled at the start of the iteration, episodes, steps, loss, mean_kl (old → new policy),
     entropy, then wall-clock seconds (since the start), sample_seconds and update_seconds.
     Meta-training: iteration, pre_update_return, post_update_return, pre_update_success_rate,
-    post_update_success_rate, mean_kl, line_search_steps, accepted, seconds. All columns but the
-    times are identical for identical seeds, whatever --threads.
+    post_update_success_rate, mean_kl, line_search_steps, accepted, seconds, sampling_seconds,
+    meta_update_seconds. All columns but the times are identical for identical seeds, whatever --threads.
 
     Output: with a terminal, one progress line per iteration on stderr. The last stdout line is a
     JSON object: single-task: algo, env, goal, seed, iterations, final_success_rate, final_return,

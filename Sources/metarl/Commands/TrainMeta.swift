@@ -23,8 +23,16 @@ struct TrainMeta {
     let out: String?
     let commandLine: String
     let resumeState: MetaTrainingState?
-    /// Wall-clock seconds of the iterations done before a resume (the log keeps them).
-    let previousSeconds: [Double]
+    /// Wall-clock times of the iterations done before a resume (the log keeps them).
+    let previousTimes: [IterationTime]
+
+    /// One iteration's wall-clock times: seconds since the run's start at its end, and its
+    /// sampling and meta-update phases. Not part of the deterministic state.
+    struct IterationTime: Codable {
+        var seconds: Double
+        var sampling: Double
+        var metaUpdate: Double
+    }
 
     /// What --resume needs besides the checkpoint.
     struct RunFile: Codable {
@@ -33,8 +41,8 @@ struct TrainMeta {
         var seed: String
         var iterations: Int
         var command: String
-        /// Wall-clock seconds at the end of each finished iteration (not part of the deterministic state).
-        var seconds: [Double]
+        /// Each finished iteration's wall-clock times.
+        var times: [IterationTime]
     }
 
     /// The defaults of `algorithm` on `family` (a starting point for --config; see --show-config).
@@ -60,7 +68,7 @@ struct TrainMeta {
          threads: Int, out: String?, commandLine: String) {
         self.algorithm = algorithm; self.envName = envName; self.family = family; self.config = config
         self.iterations = iterations; self.seed = seed; self.threads = threads; self.out = out
-        self.commandLine = commandLine; resumeState = nil; previousSeconds = []
+        self.commandLine = commandLine; resumeState = nil; previousTimes = []
     }
 
     /// A run continued from DIR: algo, env, seed and config from its files; `iterations` (the
@@ -78,12 +86,12 @@ struct TrainMeta {
             throw RuntimeError("\(runURL.path): algo '\(run.algo)' does not match the checkpoint's '\(checkpoint.config.algorithm.rawValue)'")
         }
         guard let seed = UInt64(run.seed) else { throw RuntimeError("\(runURL.path): seed: expected an integer, found '\(run.seed)'") }
-        guard run.seconds.count >= state.iteration else {
-            throw RuntimeError("\(runURL.path): seconds: \(run.seconds.count) entries for \(state.iteration) iterations")
+        guard run.times.count >= state.iteration else {
+            throw RuntimeError("\(runURL.path): times: \(run.times.count) entries for \(state.iteration) iterations")
         }
         self.algorithm = algorithm; envName = run.env; family = try TaskFamily.resolve(run.env); config = checkpoint.config
         self.iterations = iterations ?? run.iterations; self.seed = seed; self.threads = threads; out = dir
-        self.commandLine = commandLine; resumeState = state; previousSeconds = Array(run.seconds.prefix(state.iteration))
+        self.commandLine = commandLine; resumeState = state; previousTimes = Array(run.times.prefix(state.iteration))
         guard self.iterations >= state.iteration else {
             throw UsageError("option --iterations: the run in \(dir) has already done \(state.iteration) iterations")
         }
@@ -119,8 +127,8 @@ struct TrainMeta {
             where TS.Task == E.Task {
             let t = train
             let start = Date()
-            let offset = t.previousSeconds.last ?? 0
-            var seconds = t.previousSeconds
+            let offset = t.previousTimes.last?.seconds ?? 0
+            var times = t.previousTimes
             let progress = isatty(STDERR_FILENO) != 0
             let dir = t.out.map { URL(fileURLWithPath: $0) }
             if let dir {
@@ -131,34 +139,34 @@ struct TrainMeta {
             let result = try metaTrain(environment: environment, tasks: tasks, config: t.config, iterations: t.iterations,
                                        seed: t.seed, threads: t.threads, resume: t.resumeState) { state, timing in
                 let elapsed = offset + Date().timeIntervalSince(start)
-                seconds.append(elapsed)
+                times.append(IterationTime(seconds: elapsed, sampling: timing.samplingSeconds, metaUpdate: timing.metaUpdateSeconds))
                 let r = state.curve.last!
                 if progress {
                     printError(String(format: "iteration %d/%d  return before %.2f after %.2f  success before %.2f after %.2f  %.1f s",
                                       r.iteration + 1, t.iterations, r.preUpdateReturn, r.postUpdateReturn,
                                       r.preUpdateSuccessRate, r.postUpdateSuccessRate, elapsed))
                 }
-                if let dir { try t.writeRunDirectory(dir, state: state, seconds: seconds, final: false) }
+                if let dir { try t.writeRunDirectory(dir, state: state, times: times, final: false) }
             }
             let state = MetaTrainingState(learner: result.learner, curve: result.curve)
-            if let dir { try t.writeRunDirectory(dir, state: state, seconds: seconds, final: true) }
+            if let dir { try t.writeRunDirectory(dir, state: state, times: times, final: true) }
             return Outcome(learner: result.learner, curve: result.curve, seconds: Date().timeIntervalSince(start))
         }
     }
 
     /// The checkpoint, run file and learning curve after an iteration; with `final`, the policy too.
-    func writeRunDirectory(_ dir: URL, state: MetaTrainingState, seconds: [Double], final: Bool) throws {
+    func writeRunDirectory(_ dir: URL, state: MetaTrainingState, times: [IterationTime], final: Bool) throws {
         let compact = JSONEncoder()
         compact.outputFormatting = [.sortedKeys]
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
         let run = RunFile(algo: algorithm.rawValue, env: envName, seed: "\(seed)", iterations: iterations,
-                          command: commandLine, seconds: seconds)
+                          command: commandLine, times: times)
         try writeAtomically(dir.appendingPathComponent("checkpoint.json"), try compact.encode(MetaCheckpoint(state)))
         try writeAtomically(dir.appendingPathComponent("run.json"), try pretty.encode(run))
-        var csv = "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds\n"
-        for (r, t) in zip(state.curve, seconds) {
-            csv += "\(r.iteration),\(r.preUpdateReturn),\(r.postUpdateReturn),\(r.preUpdateSuccessRate),\(r.postUpdateSuccessRate),\(r.meanKL),\(r.lineSearchSteps),\(r.accepted ? 1 : 0),\(t)\n"
+        var csv = "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds,sampling_seconds,meta_update_seconds\n"
+        for (r, t) in zip(state.curve, times) {
+            csv += "\(r.iteration),\(r.preUpdateReturn),\(r.postUpdateReturn),\(r.preUpdateSuccessRate),\(r.postUpdateSuccessRate),\(r.meanKL),\(r.lineSearchSteps),\(r.accepted ? 1 : 0),\(t.seconds),\(t.sampling),\(t.metaUpdate)\n"
         }
         try writeAtomically(dir.appendingPathComponent("learning_curve.csv"), Data(csv.utf8))
         if final {
