@@ -103,22 +103,43 @@ public struct FineTuning: AdaptationMethod {
         self.name = name; self.policy = policy; self.config = config; start = { _ in θ }
     }
 
-    /// Fine-tuning from a fresh initialization for every task: task i's from stream i of `seed`.
+    /// Fine-tuning from a fresh initialization for every task (`freshParameters`).
     public init(scratch policyConfig: PolicyConfig, spec: EnvironmentSpec, seed: UInt64, config: FineTuneConfig = .standard) {
         var rng = RandomSource(seed: seed)
         let policy = GaussianMLPPolicy<Float>(config: policyConfig, observationSize: spec.observationSize,
                                               actionSize: spec.actionSize, using: &rng)
         self.name = "scratch"; self.policy = policy; self.config = config
-        start = { i in
-            var stream = RandomSource(seed: seed).stream(i)
-            return GaussianMLPPolicy<Float>(config: policyConfig, observationSize: spec.observationSize,
-                                            actionSize: spec.actionSize, using: &stream).parameters
-        }
+        start = { i in freshParameters(policyConfig, spec: spec, seed: seed, task: i) }
     }
 
     public func initialParameters(task index: Int) -> Parameters<Float> { start(index) }
     public func adaptStep(_ θ: Parameters<Float>, episodes: EpisodeBatch) -> Parameters<Float> {
         fineTune(θ, policy: policy, episodes: episodes, config: config)
+    }
+}
+
+/// A fresh initialization of a policy shaped by `config` for task `index`: stream `index` of `seed`.
+public func freshParameters(_ config: PolicyConfig, spec: EnvironmentSpec, seed: UInt64, task index: Int) -> Parameters<Float> {
+    var stream = RandomSource(seed: seed).stream(index)
+    return GaussianMLPPolicy<Float>(config: config, observationSize: spec.observationSize, actionSize: spec.actionSize,
+                                    using: &stream).parameters
+}
+
+/// "scratch" for a meta-learned policy: a fresh initialization per task, adapted with exactly the
+/// meta-learner's inner step (α, baseline, inner objective). The control that isolates what the
+/// meta-learned initialization adds over the inner step itself.
+public struct ScratchWithInnerStep: AdaptationMethod {
+    public let name = "scratch"
+    public let learner: MetaLearner
+    public let spec: EnvironmentSpec
+    public let seed: UInt64
+    public init(_ learner: MetaLearner, spec: EnvironmentSpec, seed: UInt64) { self.learner = learner; self.spec = spec; self.seed = seed }
+    public var policy: GaussianMLPPolicy<Float> { learner.policy }
+    public func initialParameters(task index: Int) -> Parameters<Float> {
+        freshParameters(learner.config.policy, spec: spec, seed: seed, task: index)
+    }
+    public func adaptStep(_ θ: Parameters<Float>, episodes: EpisodeBatch) -> Parameters<Float> {
+        learner.adapted(to: episodes, parameters: θ)
     }
 }
 

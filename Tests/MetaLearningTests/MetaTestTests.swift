@@ -80,3 +80,22 @@ struct MetaTestTests {
         #expect(gain > 4 * se, "multitask vs its initialization: \(gain) ± \(se)")
     }
 }
+
+@Suite("MetaLearning: the scratch control with the meta-learner's own inner step")
+struct ScratchWithInnerStepTests {
+    @Test("a fresh initialization per task, adapted exactly as the meta-learned policy would be")
+    func scratchUsesTheInnerStep() {
+        let environment = PointNavigation()
+        let learner = initialMetaLearner(config: MetaConfig.pointNavigation(.mamlTRPO), spec: environment.spec, seed: 1)
+        let scratch = ScratchWithInnerStep(learner, spec: environment.spec, seed: 4)
+        #expect(scratch.name == "scratch")
+        let a = scratch.initialParameters(task: 0).flattened().scalars, b = scratch.initialParameters(task: 1).flattened().scalars
+        #expect(a != b && a == scratch.initialParameters(task: 0).flattened().scalars)
+        #expect(a != learner.parameters.flattened().scalars)
+        let episodes = Sampler(environment).sample(GaussianPolicySampler(policy: learner.policy, parameters: scratch.initialParameters(task: 0)),
+                                                   tasks: [PointNavigationTask(goal: SIMD2(0.3, -0.2))], episodesPerTask: 3, seed: 2)
+        let stepped = scratch.adaptStep(scratch.initialParameters(task: 0), episodes: episodes).flattened().scalars
+        #expect(stepped == learner.adapted(to: episodes, parameters: scratch.initialParameters(task: 0)).flattened().scalars)
+        #expect(stepped != a)
+    }
+}

@@ -40,7 +40,10 @@ struct Evaluate: Command {
       --baselines            also run, in the same protocol and on the same tasks:
                                multitask           one PPO policy trained on train tasks, no adaptation
                                multitask-finetune  that policy fine-tuned on the same K episodes
-                               scratch             a fresh policy fine-tuned on the same K episodes
+                               scratch             a fresh policy per task adapted on the same K episodes
+                                                   with the policy's own inner step (PPO fine-tuning
+                                                   for a single-task policy): what the meta-learned
+                                                   initialization adds over the inner step alone
                              (trained on the fly, one per seed, never shipped)
       --baseline-iterations I  PPO iterations of the multitask baseline (default 100; 10 train tasks
                              × 2 episodes per iteration)
@@ -154,7 +157,7 @@ struct Evaluate: Command {
                 let methods: [any AdaptationMethod] = [
                     NoAdaptation(name: "multitask", policy: multitask.policy, parameters: multitask.parameters),
                     FineTuning(name: "multitask-finetune", policy: multitask.policy, parameters: multitask.parameters),
-                    FineTuning(scratch: c.loaded.policyConfig, spec: environment.spec, seed: seed),
+                    c.loaded.scratch(spec: environment.spec, seed: seed),
                 ]
                 for baseline in methods {
                     if progress { printError("seed \(seed): \(baseline.name)") }

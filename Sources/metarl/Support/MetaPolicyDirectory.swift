@@ -2,6 +2,7 @@ import Foundation
 import Autodiff
 import MetaLearning
 import PolicyGradient
+import RL
 
 /// A policy directory read for meta-testing: the weights, and how the policy adapts. A directory
 /// from meta-training (config.json a MetaConfig) adapts with its inner step; one from single-task
@@ -19,6 +20,15 @@ struct LoadedPolicy {
     let env: String?
     /// The policy's shape (for baselines built like it).
     let policyConfig: PolicyConfig
+
+    /// The "scratch" baseline for this policy: a fresh initialization per task, adapted with the
+    /// policy's own inner step when it has one, fine-tuned with PPO otherwise.
+    func scratch(spec: EnvironmentSpec, seed: UInt64) -> any AdaptationMethod {
+        if let metaConfig {
+            return ScratchWithInnerStep(MetaLearner(config: metaConfig, policy: policy, parameters: parameters), spec: spec, seed: seed)
+        }
+        return FineTuning(scratch: policyConfig, spec: spec, seed: seed)
+    }
 
     /// The policy as a method of the meta-test protocol.
     var method: any AdaptationMethod {
