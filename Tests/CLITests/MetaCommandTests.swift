@@ -109,6 +109,11 @@ struct MetaCommandTests {
         #expect(weights != original)
         let rollout = try runMetarl(["rollout", "point-navigation", "--policy", adapted.path, "--episodes", "2"])
         #expect(rollout.status == 0, "\(rollout.stderr)")
+        // On the task it was adapted to: the same held-out task as adapt's --task-seed.
+        let same = try runMetarl(["rollout", "point-navigation", "--policy", adapted.path, "--episodes", "2", "--task-seed", "3"])
+        #expect(same.status == 0, "\(same.stderr)")
+        let wrongSplit = try runMetarl(["rollout", "point-navigation", "--policy", adapted.path, "--task-seed", "3", "--split", "train"])
+        #expect(wrongSplit.status == 2 && wrongSplit.stderr.contains("--task-seed"))
         let evaluate = try runMetarl(["evaluate", adapted.path, "--tasks", "2", "--seeds", "0", "--adapt-episodes", "2", "--json"])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
 

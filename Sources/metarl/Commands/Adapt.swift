@@ -38,7 +38,8 @@ struct AdaptCommand: Command {
 
     Example:
       metarl adapt Policies/grasp-lift-maml-trpo --env grasp-lift --object heavy-slick-box --out runs/adapted
-      metarl rollout grasp-lift --policy runs/adapted --episodes 10
+      metarl adapt Policies/reach-maml-trpo --task-seed 3 --out runs/adapted-reach
+      metarl rollout reach --policy runs/adapted-reach --task-seed 3 --episodes 10   # on the same task
     """
 
     let policyPath: String

@@ -10,11 +10,13 @@ struct RolloutCommand: Command {
     static let abstract = "Run episodes of an environment with a random, scripted or trained policy; print returns and success rate."
     static let help = """
     Usage: metarl rollout NAME|FILE --policy random|scripted|POLICY_DIR [--episodes N] [--seed S] [--split train|heldout]
+                          [--task-seed T]
 
     Draws N tasks (default 10) of the split (default train) with seed S (default 0): for the arm
     suite from the environment's benchmark (train tasks use train objects, held-out tasks held-out
     objects), for point-navigation goals from its train or held-out stream. Runs one episode per
-    task to the horizon.
+    task to the horizon. With --task-seed T, all N episodes run on one task instead: the first
+    held-out task of Benchmark(seed: T), the task 'metarl adapt --task-seed T' adapts to.
       random      uniform actions in the action space from the seed's stream
       scripted    the hand-written controller, told each task's hidden parameters (an oracle:
                   an upper reference for learners)
@@ -27,6 +29,8 @@ struct RolloutCommand: Command {
     Example:
       metarl rollout grasp-lift --policy scripted --episodes 20 --seed 1 --split heldout
       metarl rollout reach --policy runs/trpo --episodes 20 --split heldout
+      metarl adapt Policies/reach-maml-trpo --task-seed 3 --out runs/adapted
+      metarl rollout reach --policy runs/adapted --task-seed 3 --episodes 10
     """
 
     enum Policy {
@@ -48,14 +52,19 @@ struct RolloutCommand: Command {
     let episodes: Int
     let seed: UInt64
     let split: Split
+    /// Every episode on this one held-out task (Benchmark(seed:)'s first), when set.
+    let taskSeed: UInt64?
 
     init(arguments: inout Arguments) throws {
         guard let policyText = try arguments.option("policy") else { throw UsageError("missing --policy random|scripted|POLICY_DIR") }
         episodes = try arguments.int("episodes", range: 1...1_000_000) ?? 10
         seed = try arguments.seed() ?? 0
-        let splitText = try arguments.option("split") ?? "train"
+        let splitGiven = try arguments.option("split")
+        let splitText = splitGiven ?? "train"
         guard let split = Split(rawValue: splitText) else { throw UsageError("--split: expected train or heldout, found '\(splitText)'") }
-        self.split = split
+        taskSeed = try arguments.seed("task-seed")
+        if taskSeed != nil && splitGiven == "train" { throw UsageError("option --task-seed: picks a held-out task; drop --split train") }
+        self.split = taskSeed != nil ? .heldout : split
         target = try arguments.requiredPositional("NAME|FILE")
         try arguments.finish()
         switch policyText {
@@ -77,7 +86,11 @@ struct RolloutCommand: Command {
         let (env, catalog) = try makeEnvironment(spec, suite: suite)
         let bench = Benchmark(spec: spec, catalog: catalog, seed: seed,
                               trainCount: split == .train ? episodes : 0, testCount: split == .heldout ? episodes : 0)
-        let tasks = split == .train ? bench.trainTasks : bench.testTasks
+        var tasks = split == .train ? bench.trainTasks : bench.testTasks
+        if let taskSeed {
+            let task = Benchmark(spec: spec, catalog: catalog, seed: taskSeed, trainCount: 0, testCount: 1).testTasks[0]
+            tasks = Array(repeating: task, count: episodes)
+        }
         if case .trained(let sampler, _) = policy {
             try checkSizes(sampler, env.spec)
             let batch = Sampler(env).sample(sampler, tasks: tasks, episodesPerTask: 1, seed: seed)
@@ -122,7 +135,10 @@ extension RolloutCommand {
     /// point-navigation: goals from the split's stream of the seed, one episode each.
     private func runPointNavigation() throws {
         var rng = RandomSource(seed: seed).stream(0)
-        let tasks = (0..<episodes).map { _ in PointNavigationTasks().sample(split, rng: &rng) }
+        var tasks = (0..<episodes).map { _ in PointNavigationTasks().sample(split, rng: &rng) }
+        if let taskSeed {
+            tasks = Array(repeating: evaluationTasks(PointNavigationTasks(), split: .heldout, count: 1, seed: taskSeed)[0], count: episodes)
+        }
         let env = PointNavigation()
         let batch: EpisodeBatch
         switch policy {
