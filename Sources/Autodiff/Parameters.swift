@@ -45,6 +45,8 @@ public struct Parameters<Scalar: TensorScalar>: Sendable {
     @inlinable public func converted<T: TensorScalar>(to type: T.Type) -> Parameters<T> {
         Parameters<T>(names: names, tensors: tensors.map { $0.converted(to: type) })
     }
+    /// Whether every scalar is finite (the learners' guard against a step that blew up).
+    @inlinable public var isFinite: Bool { tensors.allSatisfy { $0.scalars.allSatisfy(\.isFinite) } }
     /// Zeros with the same layout.
     @inlinable public func zerosLike() -> Parameters { map { Tensor.zeros($0.shape) } }
 

@@ -160,10 +160,12 @@ public struct MetaLearner: Sendable {
                 for _ in 0..<preBatch.lengths[e] { indicator[e * preBatch.stepCount + r] = 1; r += 1 }
             }
             let indicatorTensor = Tensor<Float>(shape: .matrix(preBatch.episodeCount, preBatch.stepCount), scalars: indicator)
-            let preLL = policy.logLikelihood(rows.actions, given: rows.observations, parameters: θ)
-            let preOld = matmul(preLL.reshaped([1, preLL.count]), indicatorTensor, transposeB: true).detached()
+            // The pre-update policy's distribution on the pre-update states (ProMP's KL), whose
+            // log-likelihoods summed per episode are the sampling-credit term's old values.
             let preData = PolicyGradientBatch(observations: rows.observations, actions: rows.actions,
                                               advantages: rows.weights.reshaped([rows.weights.count]), policy: policy, parameters: θ)
+            let preLL = preData.oldLogLikelihood
+            let preOld = matmul(preLL.reshaped([1, preLL.count]), indicatorTensor, transposeB: true).detached()
             let postAdvantages = innerWeights(postBatch, discount: config.discount, baseline: config.innerBaseline)
             let postRows = stepRows(postBatch, weights: postAdvantages, as: Float.self)
             let postData = PolicyGradientBatch(observations: postRows.observations, actions: postRows.actions,
@@ -190,7 +192,7 @@ public struct MetaLearner: Sendable {
         let before = parameters
         let step = config.algorithm.outerStep == .trpo ? trpoUpdate(tasks, adapted: adapted, threads: threads) : ppoUpdate(tasks)
         // A non-finite parameter would poison every later iteration: keep θ and report a rejection.
-        if !parameters.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) {
+        if !parameters.isFinite {
             parameters = before
             return MetaStep(surrogateBefore: step.surrogateBefore, surrogateAfter: step.surrogateBefore, meanKL: 0,
                             lineSearchSteps: step.lineSearchSteps, accepted: false, cgIterations: step.cgIterations)
@@ -282,7 +284,7 @@ public struct MetaLearner: Sendable {
         var sum = adapted[0].detached() - θ
         for θi in adapted.dropFirst() { sum = sum + (θi.detached() - θ) }
         let next = θ + sum.map { $0.scaled(by: Float(config.reptile.outerStepSize / Double(adapted.count))) }
-        if next.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) { parameters = next }
+        if next.isFinite { parameters = next }
     }
 }
 

@@ -86,7 +86,7 @@ public func fineTune(_ θ: Parameters<Float>, policy: GaussianMLPPolicy<Float>, 
         let loss = ppoLoss(policy, parameters: θt, batch: batch, clipRange: Float(config.clipRange))
         (current, state) = adam.step(current, gradient: gradients(of: loss, wrt: θt), state: state)
     }
-    return current.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) ? current : θ.detached()
+    return current.isFinite ? current : θ.detached()
 }
 
 /// A policy fine-tuned on each task's adaptation episodes: "multitask-finetune" (from the

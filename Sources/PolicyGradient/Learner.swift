@@ -109,7 +109,7 @@ public struct PolicyGradientLearner: Sendable {
         }
         // A non-finite parameter (an exploding first-order step) would poison every later batch:
         // keep the previous parameters and report the update as rejected.
-        if !parameters.tensors.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) {
+        if !parameters.isFinite {
             parameters = before
             stats.accepted = false
         }

@@ -81,9 +81,8 @@ struct Arguments {
     /// A seed: any 64-bit unsigned integer (negative integers are taken modulo 2⁶⁴).
     mutating func seed(_ name: String = "seed") throws -> UInt64? {
         guard let text = try option(name) else { return nil }
-        if let value = UInt64(text) { return value }
-        if let value = Int64(text) { return UInt64(bitPattern: value) }
-        throw UsageError("option --\(name): expected an integer seed, found '\(text)'")
+        guard let value = parseSeed(text) else { throw UsageError("option --\(name): expected an integer seed, found '\(text)'") }
+        return value
     }
 
     /// Removes and returns the next positional argument (not starting with "--"); nil if none.
@@ -103,4 +102,9 @@ struct Arguments {
         if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
         throw UsageError("unexpected argument '\(first)'")
     }
+}
+
+/// A seed from text: any 64-bit unsigned integer, or a negative one taken modulo 2⁶⁴.
+func parseSeed(_ text: String) -> UInt64? {
+    UInt64(text) ?? Int64(text).map { UInt64(bitPattern: $0) }
 }

@@ -69,7 +69,7 @@ struct AdaptCommand: Command {
         policyPath = try arguments.requiredPositional("POLICY_DIR")
         try arguments.finish()
         guard object != nil || taskSeedGiven != nil else { throw UsageError("missing --object NAME or --task-seed S: which task to adapt to") }
-        commandLine = (["metarl"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        commandLine = invocationLine()
         loaded = try LoadedPolicy(policyPath)
         guard loaded.metaConfig != nil else {
             throw UsageError("\(policyPath): a single-task policy (\(loaded.algorithmName)) has no adaptation step; adapt a meta-trained one")

@@ -100,7 +100,7 @@ struct Evaluate: Command {
         }
         self.envName = envName
         family = try TaskFamily.resolve(envName)
-        if let out { _ = try OutputSink(path: out).abandon() }   // the destination's folder must exist before the work starts
+        if let out { try OutputSink(path: out).abandon() }   // the destination's folder must exist before the work starts
     }
 
     func run() throws {
@@ -250,7 +250,7 @@ func parseSeeds(_ text: String, option: String) throws -> [UInt64] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     var seeds: [UInt64] = []
     for p in parts {
-        guard let s = UInt64(p) ?? Int64(p).map({ UInt64(bitPattern: $0) }) else {
+        guard let s = parseSeed(p) else {
             throw UsageError("option --\(option): expected comma-separated integer seeds, found '\(text)'")
         }
         seeds.append(s)

@@ -1,4 +1,5 @@
 import Foundation
+import Autodiff
 import Numerics
 import PolicyGradient
 import RL
@@ -178,15 +179,23 @@ extension RolloutCommand {
 
 /// Reads a policy directory written by `metarl train` (weights.json in DIR or DIR/policy).
 func loadTrainedPolicy(_ directory: String) throws -> GaussianPolicySampler {
-    let base = URL(fileURLWithPath: directory)
+    let read = try readPolicyCheckpoint(directory)
+    return GaussianPolicySampler(policy: read.policy, parameters: read.parameters, deterministic: true)
+}
+
+/// The checkpoint in DIR/weights.json or DIR/policy/weights.json, restored and checked; errors
+/// name the file and the problem. `directory` is the folder that holds weights.json.
+func readPolicyCheckpoint(_ path: String) throws
+    -> (directory: URL, checkpoint: PolicyCheckpoint, policy: GaussianMLPPolicy<Float>, parameters: Parameters<Float>) {
+    let base = URL(fileURLWithPath: path)
     let candidates = [base.appendingPathComponent("weights.json"), base.appendingPathComponent("policy/weights.json")]
     guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-        throw RuntimeError("\(directory): not a policy directory (no weights.json in it or in its policy/ folder)")
+        throw RuntimeError("\(path): not a policy directory (no weights.json in it or in its policy/ folder)")
     }
     do {
         let checkpoint = try JSONDecoder().decode(PolicyCheckpoint.self, from: Foundation.Data(contentsOf: file))
         let (policy, parameters) = try checkpoint.restore()
-        return GaussianPolicySampler(policy: policy, parameters: parameters, deterministic: true)
+        return (file.deletingLastPathComponent(), checkpoint, policy, parameters)
     } catch let error as PolicyCheckpoint.Invalid {
         throw RuntimeError("\(file.path): \(error.description)")
     } catch let error as DecodingError {

@@ -92,7 +92,7 @@ struct Train: Command {
         showConfig = arguments.flag("show-config")
         try arguments.finish()
 
-        commandLine = (["metarl"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
+        commandLine = invocationLine()
         if let resumeDir {
             for (name, given) in [("algo", algoText != nil), ("env", envText != nil), ("seed", seedGiven != nil), ("config", configPath != nil),
                                   ("episodes", episodes != nil), ("goal", goalText != nil), ("out", out != nil)] where given {
@@ -272,6 +272,12 @@ func loadMetaConfig(_ path: String) throws -> MetaConfig {
     let config = try decodeFile(MetaConfig.self, at: URL(fileURLWithPath: path))
     do { try config.validate() } catch { throw RuntimeError("\(path): \(error)") }
     return config
+}
+
+/// This process's command line as `metarl ARGS…`, each argument quoted for a POSIX shell as
+/// needed: what command.txt and run.json record.
+func invocationLine() -> String {
+    (["metarl"] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
 }
 
 /// `s` quoted for a POSIX shell when it needs to be.

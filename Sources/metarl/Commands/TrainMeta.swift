@@ -206,16 +206,9 @@ extension String {
 
 /// Writes `data` to `url` through a temporary file and rename(2): the file is old or new, never half-written.
 func writeAtomically(_ url: URL, _ data: Data) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    do { try data.write(to: temporary) } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw RuntimeError("\(url.path): cannot write (\(NumericCSV.reason(error)))")
-    }
-    if rename(temporary.path, url.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw RuntimeError("\(url.path): cannot move the finished file into place (\(reason))")
-    }
+    var sink = try OutputSink(path: url.path)
+    try sink.write(bytes: data)
+    try sink.finish()
 }
 
 /// A Codable value from a JSON file; a bad file names the file and the field.

@@ -39,17 +39,9 @@ struct LoadedPolicy {
     }
 
     init(_ path: String) throws {
-        let base = URL(fileURLWithPath: path)
-        let candidates = [base, base.appendingPathComponent("policy")]
-        guard let dir = candidates.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("weights.json").path) }) else {
-            throw RuntimeError("\(path): not a policy directory (no weights.json in it or in its policy/ folder)")
-        }
-        directory = dir
-        let weightsURL = dir.appendingPathComponent("weights.json")
-        let checkpoint = try decodeFile(PolicyCheckpoint.self, at: weightsURL)
-        do { (policy, parameters) = try checkpoint.restore() } catch let error as PolicyCheckpoint.Invalid {
-            throw RuntimeError("\(weightsURL.path): \(error.description)")
-        }
+        let read = try readPolicyCheckpoint(path)
+        let dir = read.directory, checkpoint = read.checkpoint
+        directory = dir; policy = read.policy; parameters = read.parameters
         let configURL = dir.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw RuntimeError("\(configURL.path): missing (a policy directory holds the config that made it)")

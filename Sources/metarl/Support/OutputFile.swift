@@ -34,6 +34,11 @@ struct OutputSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    mutating func write(bytes: Data) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
     private mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         do {
