@@ -1,6 +1,8 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // MetaRL: meta-reinforcement learning for robot manipulation. No package dependencies, by design:
-// only the toolchain's own modules (Foundation, FoundationXML, Dispatch, Testing).
+// only the toolchain's own modules (Foundation, FoundationXML, Dispatch, Testing). The one
+// optional C system library is MPI, behind the package trait MPI (off by default):
+// `swift build -c release --traits MPI` builds a metarl that runs under mpirun/srun.
 import PackageDescription
 
 // Autodiff's hot loops (AutodiffKernels: GEMM, exp, tanh) are compiled for AVX2+FMA
@@ -33,6 +35,9 @@ let package = Package(
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
         .library(name: "Reports", targets: ["Reports"]),
     ],
+    traits: [
+        .trait(name: "MPI", description: "Distributed meta-training with `mpirun -n N metarl train` (needs an MPI library: Debian's libopenmpi-dev, Homebrew's open-mpi)."),
+    ],
     targets: [
         // Foundations: small-vector math, dense linear algebra, seeded RNG.
         .target(name: "Numerics"),
@@ -44,37 +49,46 @@ let package = Package(
         // compiled for AVX-512. Autodiff chooses between them at run time.
         .target(name: "AutodiffKernels", swiftSettings: kernelSettings(cpu: "haswell")),
         .target(name: "AutodiffKernelsAVX512", swiftSettings: kernelSettings(cpu: "skylake-avx512")),
+        // The one collective a distributed run needs (all-gather in rank order), single-process by default.
+        .target(name: "Collectives"),
+        // MPI behind the trait: the C library through a module map and a shim of inline functions
+        // (MPI's handles are macros Swift cannot see), and Communicator on MPI_COMM_WORLD.
+        .systemLibrary(name: "CMPI", pkgConfig: "mpi", providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
+        .target(name: "CollectivesMPI", dependencies: ["CMPI", "Collectives"]),
         // The agent–environment contract: Environment, spaces, splits, vectorized stepping.
-        .target(name: "RL", dependencies: ["Numerics"]),
+        .target(name: "RL", dependencies: ["Numerics", "Collectives"]),
         // Environments on the contract: the robot arm suite and the point-navigation canary.
         .target(name: "Robotics", dependencies: ["Numerics", "Physics", "RL"]),
         // Gaussian MLP policies, baselines, VPG, PPO and TRPO; sees environments only through RL.
         // Optimized in debug builds too, for Autodiff's reason: its inlined tensor code is
         // specialized here, and unoptimized it would make every debug training test crawl.
-        .target(name: "PolicyGradient", dependencies: ["Numerics", "Autodiff", "RL"],
+        .target(name: "PolicyGradient", dependencies: ["Numerics", "Autodiff", "RL", "Collectives"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // MAML for RL: the inner adaptation step as a pure function of θ, meta-gradient estimators
         // (exact DiCE, LVC, first-order, naive) and the MAML-TRPO outer loop. Optimized in debug
         // builds for PolicyGradient's reason (second-order tensor code specialized here).
-        .target(name: "MetaLearning", dependencies: ["Numerics", "Autodiff", "RL", "PolicyGradient"],
+        .target(name: "MetaLearning", dependencies: ["Numerics", "Autodiff", "RL", "PolicyGradient", "Collectives"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Evaluation statistics on plain numbers: mean, IQM and stratified-bootstrap intervals (rliable).
         .target(name: "Reports"),
         // The command-line tool: argument parsing and subcommands only.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning", "Reports"]),
+        // With the trait MPI it also links CollectivesMPI and compiles its `#if MPI` paths.
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning", "Reports", "Collectives",
+                                                         .target(name: "CollectivesMPI", condition: .when(traits: ["MPI"]))]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
-        .testTarget(name: "RLTests", dependencies: ["RL", "TestSupport"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Collectives", "TestSupport"]),
         .testTarget(name: "RoboticsTests", dependencies: ["Robotics", "RL", "Numerics", "TestSupport"]),
         // Fixtures/ holds MuJoCo reference data read via #filePath, not bundled resources.
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "AutodiffKernels", "AutodiffKernelsAVX512", "TestSupport"]),
         // Learners are tested on point-navigation, hence Robotics here (the module itself never imports it).
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "Collectives", "TestSupport"]),
         // Meta-gradients against METAGRAD.md's closed forms; adaptation on point-navigation (Robotics).
-        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "TestSupport"]),
+        .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "Collectives", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "CollectivesTests", dependencies: ["Collectives"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),
     ],

@@ -3,6 +3,7 @@ import Autodiff
 import Numerics
 import PolicyGradient
 import RL
+import Collectives
 
 // The meta-learner: θ of a Gaussian MLP policy and the outer step of each algorithm. Per
 // meta-iteration the trainer (MetaTrainer.swift) samples a meta-batch of tasks; for each, K
@@ -12,7 +13,10 @@ import RL
 //   PPO (maml-ppo, promp):    full-batch Adam steps on the clipped meta-surrogate, θ' re-adapted
 //                             from the current θ at every step;
 //   Reptile:                  θ ← θ + ε · mean_i(θ̃_i − θ) after several inner steps per task.
-// Everything runs on the calling thread; only the environments step on the sampler's workers.
+// Every task's contribution (its surrogate value, gradient, Fisher-vector product, KL) is
+// computed on its own, on the sampler's workers and, in a distributed run, on the rank that owns
+// the task (`TaskShare`); the contributions are gathered and summed in task order. One code path
+// for every thread and rank count, so the result is bit-identical whatever their number.
 
 /// One row of a meta-training curve.
 public struct MetaIterationRecord: Sendable, Equatable, Codable {
@@ -23,7 +27,7 @@ public struct MetaIterationRecord: Sendable, Equatable, Codable {
     public var preUpdateSuccessRate: Double
     public var postUpdateSuccessRate: Double
     /// The mean over tasks of KL(π_θ'old ‖ π_θ'new) on post-update states after the step
-    /// (Reptile: KL(π_θold ‖ π_θnew) on the first inner batch's states).
+    /// (Reptile: the mean over tasks of KL(π_θold ‖ π_θnew) on its first inner batch's states).
     public var meanKL: Double
     /// TRPO's line-search steps (0 for the other outer steps).
     public var lineSearchSteps: Int
@@ -55,6 +59,36 @@ struct MetaTask: Sendable {
     let post: PolicyGradientBatch<Float>
     let postEpisodes: Int
     let preWeight: Tensor<Float>              // [1]
+}
+
+/// The tasks of a meta-batch as one rank of a run sees them: all `taskCount` are known to every
+/// rank, but each rank samples, adapts to and differentiates only its `owned` block.
+public struct TaskShare: Sendable {
+    public let taskCount: Int
+    public let world: any Communicator
+    public var owned: Range<Int> { world.share(of: taskCount) }
+
+    public init(taskCount: Int, world: any Communicator = SingleProcess()) {
+        precondition(taskCount >= world.size, "TaskShare: \(taskCount) tasks cannot be spread over \(world.size) ranks")
+        self.taskCount = taskCount; self.world = world
+    }
+
+    /// `f` of every owned task (by its position in `owned`) on `threads` workers, then gathered:
+    /// every task's values in task order, on every rank.
+    func gather(threads: Int, _ f: @Sendable (Int) -> [Float]) -> [[Float]] {
+        let n = owned.count
+        let local = threads > 1 ? parallelMap(n, threads: threads, f) : (0..<n).map(f)
+        return world.gatherItems(local, count: taskCount)
+    }
+}
+
+/// (1/n) Σ_i rows[i], summed elementwise in row (task) order.
+func meanInOrder(_ rows: [[Float]]) -> [Float] {
+    var sum = rows[0]
+    for row in rows.dropFirst() { for j in sum.indices { sum[j] += row[j] } }
+    let scale = 1 / Float(rows.count)
+    for j in sum.indices { sum[j] *= scale }
+    return sum
 }
 
 /// The meta-learner's state: the meta-parameters θ and, for the PPO outer step, Adam's moments.
@@ -138,19 +172,24 @@ public struct MetaLearner: Sendable {
 
     /// Each task's fixed data: adaptation rows, per-episode indicators, the post-update batch
     /// with its sampling policy as the old one, and the sampling-credit weight R̄'_i − b_i.
-    func metaTasks(pre: EpisodeBatch, post: EpisodeBatch, adapted: [Parameters<Float>]) -> [MetaTask] {
-        let taskCount = adapted.count
-        // Post-update returns (discounted from t = 0, the quantity the outer advantages sum to).
+    /// With a distributed `share`, `pre`, `post` and `adapted` hold the owned tasks only (with
+    /// their meta-batch task indices) and the result is the owned tasks' data.
+    func metaTasks(pre: EpisodeBatch, post: EpisodeBatch, adapted: [Parameters<Float>], share: TaskShare? = nil) -> [MetaTask] {
+        let share = share ?? TaskShare(taskCount: adapted.count)
+        let taskCount = share.taskCount, owned = share.owned
+        precondition(adapted.count == owned.count, "metaTasks: \(adapted.count) adapted parameter sets for \(owned.count) tasks")
+        // Post-update returns (discounted from t = 0, the quantity the outer advantages sum to);
+        // every task's mean is needed for the baselines, so the ranks exchange theirs.
         let postReturns = post.discountedReturns(discount: config.discount)
-        var meanPostReturn = [Double](repeating: 0, count: taskCount)
-        for i in 0..<taskCount {
+        let ownMeans: [[Double]] = owned.map { i in
             let episodes = post.episodes(ofTask: i)
-            meanPostReturn[i] = episodes.reduce(0) { $0 + postReturns[$1 * post.horizon] } / Double(episodes.count)
+            return [episodes.reduce(0) { $0 + postReturns[$1 * post.horizon] } / Double(episodes.count)]
         }
+        let meanPostReturn = share.world.gatherItems(ownMeans, count: taskCount).map { $0[0] }
         let totalReturn = meanPostReturn.reduce(0, +)
         let θ = parameters.detached()
         var tasks: [MetaTask] = []
-        for i in 0..<taskCount {
+        for (local, i) in owned.enumerated() {
             let preBatch = selectEpisodes(pre, pre.episodes(ofTask: i))
             let postBatch = selectEpisodes(post, post.episodes(ofTask: i))
             let rows = AdaptationRows<Float>(preBatch, discount: config.discount, baseline: config.innerBaseline)
@@ -170,7 +209,7 @@ public struct MetaLearner: Sendable {
             let postRows = stepRows(postBatch, weights: postAdvantages, as: Float.self)
             let postData = PolicyGradientBatch(observations: postRows.observations, actions: postRows.actions,
                                                advantages: postRows.weights.reshaped([postRows.weights.count]),
-                                               policy: policy, parameters: adapted[i])
+                                               policy: policy, parameters: adapted[local])
             // b = the mean post-update return of the other tasks: independent of this task's
             // pre-update episodes, so the sampling-credit term stays unbiased (METAGRAD.md).
             let others = taskCount > 1 ? (totalReturn - meanPostReturn[i]) / Double(taskCount - 1) : 0
@@ -184,13 +223,17 @@ public struct MetaLearner: Sendable {
     /// One MAML outer step (TRPO or PPO, per the algorithm) from `pre` (K episodes per task under
     /// θ) and `post` (M episodes per task under `adapted[i]`, which must be `adapted(to:)` of
     /// task i's pre-update episodes). Task i's episodes are those with task index i.
-    /// `threads` workers evaluate the tasks of TRPO's line search and Fisher-vector products
-    /// (summed in task order: the result does not depend on it).
-    public mutating func update(pre: EpisodeBatch, post: EpisodeBatch, adapted: [Parameters<Float>], threads: Int = 1) -> MetaStep {
+    /// `threads` workers compute the tasks' contributions (summed in task order: the result does
+    /// not depend on it). In a distributed run, `share` says which tasks this rank holds: `pre`,
+    /// `post` and `adapted` are those tasks' only, and every rank ends with the same θ.
+    public mutating func update(pre: EpisodeBatch, post: EpisodeBatch, adapted: [Parameters<Float>], threads: Int = 1,
+                                share: TaskShare? = nil) -> MetaStep {
         precondition(config.algorithm.outerStep != .reptile, "update(pre:post:adapted:): Reptile uses reptileUpdate")
-        let tasks = metaTasks(pre: pre, post: post, adapted: adapted)
+        let share = share ?? TaskShare(taskCount: adapted.count)
+        let tasks = metaTasks(pre: pre, post: post, adapted: adapted, share: share)
         let before = parameters
-        let step = config.algorithm.outerStep == .trpo ? trpoUpdate(tasks, adapted: adapted, threads: threads) : ppoUpdate(tasks)
+        let step = config.algorithm.outerStep == .trpo ? trpoUpdate(tasks, adapted: adapted, share: share, threads: threads)
+                                                      : ppoUpdate(tasks, share: share, threads: threads)
         // A non-finite parameter would poison every later iteration: keep θ and report a rejection.
         if !parameters.isFinite {
             parameters = before
@@ -200,14 +243,42 @@ public struct MetaLearner: Sendable {
         return step
     }
 
+    /// Every task's [∇_θ f_i, L_i] at θ in task order, each task differentiating its own graph:
+    /// for TRPO (`ppo` nil) f_i = L_i, the ascent direction; for the PPO step f_i is the loss
+    /// η·KL(π_θold ‖ π_θ on the pre-update states) − L_i with L_i clipped.
+    func taskGradients(_ θ: Parameters<Float>, _ tasks: [MetaTask], share: TaskShare, threads: Int,
+                       ppo: (clipRange: Float, preKLPenalty: Float)? = nil) -> [[Float]] {
+        let createGraph = config.estimator.differentiatesThroughAdaptation
+        let learner = self
+        return share.gather(threads: threads) { i in
+            let θt = θ.requiringGradient()
+            let l = learner.taskSurrogate(θt, tasks[i], createGraph: createGraph, clipRange: ppo?.clipRange).surrogate
+            var f = l
+            if let ppo {
+                f = -l
+                if ppo.preKLPenalty > 0 { f = meanKL(learner.policy, parameters: θt, batch: tasks[i].pre).scaled(by: ppo.preKLPenalty) + f }
+            }
+            return gradients(of: f, wrt: θt).flattened().scalars + [l.scalar]
+        }
+    }
+
+    /// Every task's [L_i(θ), KL_i] (values only), gathered in task order.
+    func taskValues(_ θ: Parameters<Float>, _ tasks: [MetaTask], share: TaskShare, threads: Int, clipRange: Float? = nil) -> [[Float]] {
+        let learner = self
+        return share.gather(threads: threads) { i in
+            let (l, kl) = learner.taskSurrogate(θ, tasks[i], createGraph: false, clipRange: clipRange)
+            return [l.scalar, kl.scalar]
+        }
+    }
+
     /// TRPO on the meta-surrogate: natural-gradient direction by CG on the mean post-update
     /// Fisher, scaled to the trust region, line search on the true post-update KL.
-    mutating func trpoUpdate(_ tasks: [MetaTask], adapted: [Parameters<Float>], threads: Int = 1) -> MetaStep {
+    mutating func trpoUpdate(_ tasks: [MetaTask], adapted: [Parameters<Float>], share: TaskShare, threads: Int) -> MetaStep {
         let θ0 = parameters.detached()
-        let θt = θ0.requiringGradient()
-        let surrogate0 = metaSurrogate(θt, tasks, createGraph: config.estimator.differentiatesThroughAdaptation).surrogate
-        let g = gradients(of: surrogate0, wrt: θt).flattened().detached()
-        let before = Double(surrogate0.scalar)
+        let parts = taskGradients(θ0, tasks, share: share, threads: threads)
+        let mean = meanInOrder(parts)
+        let g = Tensor<Float>(shape: .vector(mean.count - 1), scalars: Array(mean.dropLast()))
+        let before = Double(mean.last!)
         // Curvature: the mean over tasks of the Fisher of the post-update policies with respect
         // to their own parameters (∂θ'/∂θ ≈ I in the metric only); the line search below checks
         // the true post-update KL of each candidate. With fisherSubsample k > 1 the products use
@@ -219,11 +290,9 @@ public struct MetaLearner: Sendable {
         }
         let box = Products(products)
         let fvp: (Tensor<Float>) -> Tensor<Float> = { v in
-            // Each task's product on a worker (each closure owns its own graph), summed in order.
-            let parts = threads > 1 ? parallelMap(box.products.count, threads: threads) { box.products[$0](v) } : box.products.map { $0(v) }
-            var acc = parts[0]
-            for p in parts.dropFirst() { acc = acc + p }
-            return acc.scaled(by: 1 / Float(parts.count))
+            // Each task's product on a worker (each closure owns its own graph), averaged in task order.
+            let all = share.gather(threads: threads) { box.products[$0](v).scalars }
+            return Tensor(shape: v.shape, scalars: meanInOrder(all))
         }
         let trpo = config.trpo
         let damping = Float(trpo.cgDamping)
@@ -240,8 +309,8 @@ public struct MetaLearner: Sendable {
         var fraction = 1.0
         for k in 1...max(trpo.maxBacktracks, 1) {
             let candidate = θ0.unflattened(flat0 + s.scaled(by: Float(beta * fraction)))
-            let (value, klTensor, _) = metaSurrogate(candidate, tasks, createGraph: false, threads: threads)
-            let after = Double(value.scalar), kl = Double(klTensor.scalar)
+            let values = meanInOrder(taskValues(candidate, tasks, share: share, threads: threads))
+            let after = Double(values[0]), kl = Double(values[1])
             if kl.isFinite, after.isFinite, kl <= trpo.maxKL, after > before {
                 parameters = candidate
                 return MetaStep(surrogateBefore: before, surrogateAfter: after, meanKL: kl,
@@ -255,25 +324,23 @@ public struct MetaLearner: Sendable {
 
     /// The PPO outer step: `epochs` full-batch Adam steps on −(clipped meta-surrogate) (+ η · the
     /// pre-update KL for ProMP), each re-adapting θ' from the current θ with the graph kept.
-    mutating func ppoUpdate(_ tasks: [MetaTask]) -> MetaStep {
+    mutating func ppoUpdate(_ tasks: [MetaTask], share: TaskShare? = nil, threads: Int = 1) -> MetaStep {
+        let share = share ?? TaskShare(taskCount: tasks.count)
         let ppo = config.ppo
         let adam = Adam<Float>(learningRate: Float(ppo.learningRate))
         let penalty = config.algorithm == .promp ? Float(ppo.klPenalty) : 0
-        let createGraph = config.estimator.differentiatesThroughAdaptation
+        let clip = Float(ppo.clipRange)
         var θ = parameters.detached(), state = optimizerState
         var before = Double.nan
         for epoch in 0..<ppo.epochs {
-            let θt = θ.requiringGradient()
-            let (surrogate, _, preKL) = metaSurrogate(θt, tasks, createGraph: createGraph, clipRange: Float(ppo.clipRange),
-                                                      withPreKL: penalty > 0)
-            if epoch == 0 { before = Double(surrogate.scalar) }
-            let loss = penalty > 0 ? preKL.scaled(by: penalty) - surrogate : -surrogate
-            let g = gradients(of: loss, wrt: θt)
+            let mean = meanInOrder(taskGradients(θ, tasks, share: share, threads: threads, ppo: (clip, penalty)))
+            if epoch == 0 { before = Double(mean.last!) }
+            let g = θ.unflattened(Tensor(shape: .vector(mean.count - 1), scalars: Array(mean.dropLast())))
             (θ, state) = adam.step(θ, gradient: g, state: state)
         }
-        let (after, kl, _) = metaSurrogate(θ, tasks, createGraph: false, clipRange: Float(ppo.clipRange))
+        let values = meanInOrder(taskValues(θ, tasks, share: share, threads: threads, clipRange: clip))
         parameters = θ; optimizerState = state
-        return MetaStep(surrogateBefore: before, surrogateAfter: Double(after.scalar), meanKL: Double(kl.scalar),
+        return MetaStep(surrogateBefore: before, surrogateAfter: Double(values[0]), meanKL: Double(values[1]),
                         lineSearchSteps: 0, accepted: true, cgIterations: 0)
     }
 

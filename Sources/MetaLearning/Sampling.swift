@@ -40,6 +40,8 @@ public struct PerTaskPolicySampler: BatchPolicy, Sendable {
         }
         for i in 0..<(rows * actSize) { actions[i] = means[i] + stds[i] * Float(rng.normal()) }
     }
+
+    public func skip(rows: Int, rng: inout RandomSource) { rng.skipNormals(rows * policy.actionDimension) }
 }
 
 

@@ -65,5 +65,12 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Hashable {
         let u2 = uniform()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
+
+    /// Advances the stream exactly as `count` calls of `normal()` would, without computing them
+    /// (a rank of a distributed run passing over the noise of other ranks' rows).
+    @inlinable
+    public mutating func skipNormals(_ count: Int) {
+        for _ in 0..<(2 * count) { _ = next() }
+    }
 }
 

@@ -45,4 +45,8 @@ public struct GaussianPolicySampler: BatchPolicy, Sendable {
             }
         }
     }
+
+    public func skip(rows: Int, rng: inout RandomSource) {
+        if !deterministic { rng.skipNormals(rows * policy.actionDimension) }
+    }
 }

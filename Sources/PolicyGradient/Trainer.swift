@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import RL
+import Collectives
 
 // Single-task training, generic over the environment: sample → update, `iterations` times. The
 // CLI, the tests and (later) the robot suite all call this one function.
@@ -42,10 +43,10 @@ public struct TrainingRun: Sendable {
 /// for every thread count. `onIteration` sees each record as it is made, with the phases' wall-clock times (progress
 /// display, benchmarks).
 public func trainPolicy<E: Environment>(environment: E, task: E.Task, config: TrainingConfig, iterations: Int,
-                                        seed: UInt64, threads: Int = 1,
+                                        seed: UInt64, threads: Int = 1, world: any Communicator = SingleProcess(),
                                         onIteration: (IterationRecord, IterationTiming) -> Void = { _, _ in }) -> TrainingRun {
     trainPolicy(environment: environment, tasks: { _ in [task] }, config: config, iterations: iterations, seed: seed,
-                threads: threads, onIteration: onIteration)
+                threads: threads, world: world, onIteration: onIteration)
 }
 
 /// Trains one policy on many tasks: iteration k samples `config.episodesPerIteration` episodes
@@ -55,8 +56,12 @@ public func trainPolicy<E: Environment>(environment: E, task: E.Task, config: Tr
 /// Randomness: stream 0 of `seed` initializes the learner, stream 1's k-th stream seeds
 /// iteration k's sampling; `tasks` must itself be a function of k. Bit-identical for every
 /// thread count.
+///
+/// Distributed (`world` of several ranks, all calling with the same arguments): each rank
+/// samples its block of the iteration's episodes, the ranks exchange them, and every rank takes
+/// the same update on the whole batch: bit-identical to one process, with the sampling spread.
 public func trainPolicy<E: Environment>(environment: E, tasks: (Int) -> [E.Task], config: TrainingConfig, iterations: Int,
-                                        seed: UInt64, threads: Int = 1,
+                                        seed: UInt64, threads: Int = 1, world: any Communicator = SingleProcess(),
                                         onIteration: (IterationRecord, IterationTiming) -> Void = { _, _ in }) -> TrainingRun {
     precondition(iterations >= 0 && config.episodesPerIteration > 0, "trainPolicy: bad iteration or episode count")
     let root = RandomSource(seed: seed)
@@ -69,8 +74,11 @@ public func trainPolicy<E: Environment>(environment: E, tasks: (Int) -> [E.Task]
         var iterationSeed = samplingRoot.stream(k)
         let clock = ContinuousClock()
         let t0 = clock.now
-        let episodes = sampler.sample(learner.sampler, tasks: tasks(k), episodesPerTask: config.episodesPerIteration,
-                                      seed: iterationSeed.next())
+        let iterationTasks = tasks(k)
+        let count = iterationTasks.count * config.episodesPerIteration
+        precondition(count >= world.size, "trainPolicy: \(count) episodes per iteration cannot be spread over \(world.size) ranks")
+        let episodes = sampler.sample(learner.sampler, tasks: iterationTasks, episodesPerTask: config.episodesPerIteration,
+                                      seed: iterationSeed.next(), slots: world.share(of: count)).allGathered(world)
         let t1 = clock.now
         let stats = learner.update(episodes)
         let t2 = clock.now

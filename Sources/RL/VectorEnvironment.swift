@@ -39,15 +39,16 @@ public struct VectorEnvironment<E: Environment>: Sendable {
     }
 
     /// Starts an episode in every slot: slot i gets `tasks[i]` and the random stream
-    /// `RandomSource(seed: seed).stream(i)`.
-    public mutating func reset(tasks newTasks: [E.Task], seed: UInt64) {
+    /// `RandomSource(seed: seed).stream(firstStream + i)` (a rank that steps slots a..<b of a
+    /// larger batch passes a, so its slots reset as they would in the whole batch).
+    public mutating func reset(tasks newTasks: [E.Task], seed: UInt64, firstStream: Int = 0) {
         precondition(newTasks.count == batchSize, "reset: one task per slot")
         let root = RandomSource(seed: seed)
         let env = environment
         let obsSize = env.spec.observationSize
         tasks = newTasks
         states = parallelMap(batchSize, threads: threads) { i -> E.State in
-            var rng = root.stream(i)
+            var rng = root.stream(firstStream + i)
             return env.reset(task: newTasks[i], rng: &rng)
         }
         for i in 0..<batchSize { episodeSteps[i] = 0; terminated[i] = false; successes[i] = false; rewards[i] = 0 }

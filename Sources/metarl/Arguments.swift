@@ -1,4 +1,5 @@
 import Foundation
+import Collectives
 
 /// A mistake in how the command was called: exit status 2, with the command's usage.
 struct UsageError: Error, CustomStringConvertible {
@@ -20,6 +21,8 @@ struct RuntimeError: Error, CustomStringConvertible {
 /// looks like a positional argument.
 struct Arguments {
     private var tokens: [String]
+    /// The processes this command runs on: one, unless `metarl train` was started by an MPI launcher.
+    var world: any Communicator = SingleProcess()
 
     init(_ tokens: [String]) { self.tokens = tokens }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Collectives
 
 /// A subcommand of `metarl`. Parsing and validation happen in `init`, before any work starts,
 /// so a bad flag never costs a half-finished run.
@@ -52,7 +53,49 @@ enum CLI {
     }
 
     /// Runs one command line; returns the process exit status (0 ok, 1 runtime failure, 2 usage).
-    static func run(_ argv: [String]) -> Int32 {
+    ///
+    /// With a `world` of several ranks (an MPI launch) only `train` runs. Every rank parses the
+    /// same arguments and reads the same files, so a usage or set-up error is the same on all of
+    /// them: rank 0 alone reports it and all exit. An error while training may strike one rank
+    /// only: that rank names itself and aborts the whole job.
+    static func run(_ argv: [String], world: any Communicator = SingleProcess()) -> Int32 {
+        world.size > 1 ? runDistributed(argv, world: world) : runLocal(argv)
+    }
+
+    /// The commands that run on several MPI ranks.
+    static var distributedCommands: [any Command.Type] { [Train.self, BenchMAML.self] }
+
+    private static func runDistributed(_ argv: [String], world: any Communicator) -> Int32 {
+        guard let (command, rest) = lookup(argv), distributedCommands.contains(where: { $0 == command }),
+              !argv.contains("--help"), !argv.contains("-h") else {
+            if world.isRoot {
+                let names = distributedCommands.map { "'metarl \($0.name)'" }.joined(separator: " and ")
+                printError("metarl: error: only \(names) run on several MPI ranks (this job has \(world.size)); run other commands without mpirun")
+            }
+            return 2
+        }
+        var arguments = Arguments(rest)
+        arguments.world = world
+        let instance: any Command
+        do {
+            instance = try command.init(arguments: &arguments)
+            try arguments.finish()
+        } catch let error as UsageError {
+            return world.isRoot ? usageFailure(error.description, command: command) : 2
+        } catch {
+            if world.isRoot { printError("metarl \(command.name): error: \(error)") }
+            return 1
+        }
+        do {
+            try instance.run()
+            return 0
+        } catch {
+            printError("metarl \(command.name): rank \(world.rank) of \(world.size): error: \(error); aborting the job")
+            world.abort(status: 1)
+        }
+    }
+
+    private static func runLocal(_ argv: [String]) -> Int32 {
         if argv.first == "--help" || argv.first == "-h" || argv == ["help"] {
             print(overview)
             return 0

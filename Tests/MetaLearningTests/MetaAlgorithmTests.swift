@@ -5,6 +5,7 @@ import Numerics
 import PolicyGradient
 import Robotics
 import RL
+import Collectives
 @testable import MetaLearning
 
 // The five meta-learning algorithms on the point-navigation canary: bit-identical per seed at 1
@@ -28,6 +29,24 @@ struct MetaAlgorithmTests {
         #expect(one.learner.parameters.flattened().scalars == two.learner.parameters.flattened().scalars)
         let start = initialMetaLearner(config: config, spec: PointNavigation().spec, seed: 3)
         #expect(one.learner.parameters.flattened().scalars != start.parameters.flattened().scalars)
+    }
+
+    @Test("spread over 2 and 3 ranks (in-process), every rank ends bit-identical to one process", arguments: MetaAlgorithm.allCases)
+    func ranks(_ algorithm: MetaAlgorithm) {
+        let config = canaryConfig(algorithm, tasks: 5, episodes: 2)
+        let one = train(config, iterations: 2)
+        for size in [2, 3] {
+            let runs = LocalGroup(size: size).run { world in
+                metaTrain(environment: PointNavigation(), tasks: PointNavigationTasks(), config: config, iterations: 2,
+                          seed: 3, world: world)
+            }
+            for (rank, run) in runs.enumerated() {
+                #expect(run.curve == one.curve, "\(size) ranks, rank \(rank): curve")
+                #expect(run.learner.parameters.flattened().scalars == one.learner.parameters.flattened().scalars,
+                        "\(size) ranks, rank \(rank): parameters")
+                #expect(run.learner.optimizerState.m.flattened().scalars == one.learner.optimizerState.m.flattened().scalars)
+            }
+        }
     }
 
     @Test("a run resumed from a JSON checkpoint ends bit-identical to an uninterrupted one", arguments: MetaAlgorithm.allCases)

@@ -5,6 +5,7 @@ import Numerics
 import PolicyGradient
 import Robotics
 import RL
+import Collectives
 
 /// The fixed goal of the solve tests: off-diagonal (not reachable by saturated ±0.1 steps alone),
 /// 0.49 from the start, at least 5 steps away.
@@ -52,6 +53,20 @@ struct SolvePointNavigationTests {
         #expect(one.learner.parameters.flattened().scalars == two.learner.parameters.flattened().scalars)
         let other = trainPolicy(environment: PointNavigation(), task: fixedGoal, config: config, iterations: 6, seed: 9, threads: 2)
         #expect(other.curve != one.curve)
+    }
+
+    @Test("episodes spread over 3 ranks (in-process, 20 episodes: 6, 7, 7): every rank ends bit-identical to one process",
+          arguments: Algorithm.allCases)
+    func ranks(_ algorithm: Algorithm) {
+        let config = TrainingConfig.defaults(for: algorithm)
+        let one = trainPolicy(environment: PointNavigation(), task: fixedGoal, config: config, iterations: 3, seed: 8)
+        let runs = LocalGroup(size: 3).run { world in
+            trainPolicy(environment: PointNavigation(), task: fixedGoal, config: config, iterations: 3, seed: 8, world: world)
+        }
+        for run in runs {
+            #expect(run.curve == one.curve)
+            #expect(run.learner.parameters.flattened().scalars == one.learner.parameters.flattened().scalars)
+        }
     }
 }
 

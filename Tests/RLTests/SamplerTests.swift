@@ -1,6 +1,7 @@
 import Testing
 import Numerics
 import RL
+import Collectives
 
 /// x ← x + clip(a, ±1) + noise·N(0, 1) from the reset stream; reward −|x − goal| after the move;
 /// terminates within 0.05 of the goal. The goal is the task.
@@ -23,6 +24,7 @@ private struct Constant: BatchPolicy {
     func act(observations: UnsafeBufferPointer<Float>, rows: Int, actions: UnsafeMutableBufferPointer<Float>, rng: inout RandomSource) {
         for i in 0..<rows { actions[i] = 0.5 }
     }
+    func skip(rows: Int, rng: inout RandomSource) {}
 }
 
 /// −0.2·x + N(0, 1).
@@ -30,6 +32,7 @@ private struct Noisy: BatchPolicy {
     func act(observations: UnsafeBufferPointer<Float>, rows: Int, actions: UnsafeMutableBufferPointer<Float>, rng: inout RandomSource) {
         for i in 0..<rows { actions[i] = -0.2 * observations[i] + Float(rng.normal()) }
     }
+    func skip(rows: Int, rng: inout RandomSource) { rng.skipNormals(rows) }
 }
 
 @Suite("Sampler")
@@ -66,5 +69,23 @@ struct SamplerTests {
             #expect(Sampler(env, threads: t).sample(Noisy(), tasks: [1, -1, 2], episodesPerTask: 5, seed: 42) == reference)
         }
         #expect(Sampler(env, threads: 2).sample(Noisy(), tasks: [1, -1, 2], episodesPerTask: 5, seed: 43) != reference)
+    }
+
+    @Test("blocks of slots (a distributed run's shares) concatenate to the whole batch, bit for bit")
+    func slotShares() {
+        let env = Line(noise: 0.3)
+        let tasks = [1.0, -1, 2, 0.5]
+        let whole = Sampler(env).sample(Noisy(), tasks: tasks, episodesPerTask: 3, seed: 9)
+        for ranks in [2, 3, 5] {
+            let parts = (0..<ranks).map { r in
+                Sampler(env).sample(Noisy(), tasks: tasks, episodesPerTask: 3, seed: 9,
+                                    slots: SingleProcess.block(r, of: ranks, count: 12))
+            }
+            #expect(EpisodeBatch(concatenating: parts) == whole, "\(ranks) shares")
+        }
+        // A share is not the first episodes of a smaller call: its streams are those of its slots.
+        let tail = Sampler(env).sample(Noisy(), tasks: tasks, episodesPerTask: 3, seed: 9, slots: 6..<12)
+        #expect(tail.taskIndices == [2, 2, 2, 3, 3, 3])
+        #expect(tail != Sampler(env).sample(Noisy(), tasks: [2, 0.5], episodesPerTask: 3, seed: 9))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Collectives
 import MetaLearning
 import Robotics
 
@@ -13,9 +14,11 @@ struct BenchMAML: Command {
     point-navigation with hidden goals: N tasks (default 20), E pre- and E post-update episodes
     per task (default 20), horizon H (default 100), the default [32, 32] policy, one inner step,
     TRPO with 10 CG iterations and up to 15 line-search steps. The first iteration is a warm-up and
-    is not counted (unless I = 1). Build with -c release.
+    is not counted (unless I = 1). Build with -c release. Under mpirun (a build with the trait
+    MPI) the tasks are spread over the ranks and rank 0 prints its times, which include waiting
+    for the others.
 
-    Prints one JSON line: env, tasks, episodes, horizon, threads, iterations, seconds_per_iteration,
+    Prints one JSON line: env, tasks, episodes, horizon, threads, ranks, iterations, seconds_per_iteration,
     sampling_seconds and meta_update_seconds (per iteration), env_steps_per_iteration_max
     (2·N·E·H; episodes that reach the goal end earlier).
 
@@ -29,8 +32,10 @@ struct BenchMAML: Command {
     let iterations: Int
     let threads: Int
     let seed: UInt64
+    let world: any Communicator
 
     init(arguments: inout Arguments) throws {
+        world = arguments.world
         tasks = try arguments.int("tasks", range: 1...10_000) ?? 20
         episodes = try arguments.int("episodes", range: 1...10_000) ?? 20
         horizon = try arguments.int("horizon", range: 1...100_000) ?? 100
@@ -38,6 +43,7 @@ struct BenchMAML: Command {
         threads = try arguments.int("threads", range: 1...1024) ?? 1
         seed = try arguments.seed() ?? 0
         try arguments.finish()
+        if tasks < world.size { throw UsageError("option --tasks: \(tasks) tasks cannot be spread over \(world.size) ranks") }
     }
 
     func run() throws {
@@ -46,9 +52,10 @@ struct BenchMAML: Command {
         var timings: [MetaIterationTiming] = []
         let environment = PointNavigation(horizon: horizon)
         _ = metaTrain(environment: environment, tasks: PointNavigationTasks(), config: config, iterations: iterations,
-                      seed: seed, threads: threads) { state, timing in
+                      seed: seed, threads: threads, world: world) { state, timing in
             timings.append(timing)
         }
+        guard world.isRoot else { return }
         let counted = timings.count > 1 ? Array(timings.dropFirst()) : timings
         let n = Double(counted.count)
         let sampling = counted.reduce(0) { $0 + $1.samplingSeconds } / n
@@ -59,6 +66,7 @@ struct BenchMAML: Command {
         line.add("episodes", episodes)
         line.add("horizon", horizon)
         line.add("threads", threads)
+        line.add("ranks", world.size)
         line.add("iterations", counted.count)
         line.add("seconds_per_iteration", sampling + update)
         line.add("sampling_seconds", sampling)

@@ -221,6 +221,7 @@ private struct UniformPolicy: BatchPolicy {
         let n = space.size
         for r in 0..<rows { for j in 0..<n { actions[r * n + j] = Float(rng.uniform(space.low[j], space.high[j])) } }
     }
+    func skip(rows: Int, rng: inout RandomSource) { for _ in 0..<(rows * space.size) { _ = rng.next() } }
 }
 
 /// point-navigation's oracle: slot r steps toward goal r (observations are positions).
@@ -233,4 +234,5 @@ private struct GoalSeekingPolicy: BatchPolicy {
             actions[2 * r + 1] = Float(goals[r].y) - observations[2 * r + 1]
         }
     }
+    func skip(rows: Int, rng: inout RandomSource) {}
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Collectives
+import Autodiff
 import MetaLearning
 import PolicyGradient
 import RL
@@ -75,8 +77,11 @@ struct Train: Command {
     let commandLine: String
     /// Set for a meta-learning --algo or --resume (meta-training; the fields above are then unused).
     let meta: TrainMeta?
+    /// The ranks of an MPI launch (one process otherwise); rank 0 alone writes and prints.
+    let world: any Communicator
 
     init(arguments: inout Arguments) throws {
+        world = arguments.world
         let algoText = try arguments.option("algo")
         let envText = try arguments.option("env")
         let goalText = try arguments.option("goal")
@@ -98,8 +103,9 @@ struct Train: Command {
                                   ("episodes", episodes != nil), ("goal", goalText != nil), ("out", out != nil)] where given {
                 throw UsageError("option --\(name): --resume takes the run's own settings from \(resumeDir); drop --\(name)")
             }
-            meta = try TrainMeta(resume: resumeDir, iterations: iterationsGiven, threads: threads, commandLine: commandLine)
+            meta = try TrainMeta(resume: resumeDir, iterations: iterationsGiven, threads: threads, world: world, commandLine: commandLine)
             envName = meta!.envName; environment = nil; config = TrainingConfig.defaults(for: .trpo)
+            try meta!.checkSpread()
             return
         }
         guard let envName = envText else { throw UsageError("missing --env NAME") }
@@ -116,9 +122,10 @@ struct Train: Command {
             }
             if let episodes { metaConfig.preEpisodes = episodes; metaConfig.postEpisodes = episodes }
             meta = TrainMeta(algorithm: metaAlgorithm, envName: envName, family: family, config: metaConfig, iterations: iterations,
-                             seed: seed, threads: threads, out: out, commandLine: commandLine)
+                             seed: seed, threads: threads, world: world, out: out, commandLine: commandLine)
             environment = nil
             config = TrainingConfig.defaults(for: .trpo)
+            try meta!.checkSpread()
             return
         }
         meta = nil
@@ -154,6 +161,9 @@ struct Train: Command {
         }
         if let episodes { config.episodesPerIteration = episodes }
         self.config = config
+        if config.episodesPerIteration < world.size {
+            throw UsageError("option --episodes: \(config.episodesPerIteration) episodes per iteration cannot be spread over \(world.size) ranks; use at least \(world.size)")
+        }
     }
 
     func run() throws {
@@ -161,7 +171,7 @@ struct Train: Command {
             if showConfig {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(meta.config), as: UTF8.self))
+                if world.isRoot { print(String(decoding: try encoder.encode(meta.config), as: UTF8.self)) }
                 return
             }
             return try meta.run()
@@ -170,16 +180,17 @@ struct Train: Command {
         if showConfig {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(config), as: UTF8.self))
+            if world.isRoot { print(String(decoding: try encoder.encode(config), as: UTF8.self)) }
             return
         }
         let start = Date()
-        let progress = isatty(STDERR_FILENO) != 0
-        let job = TrainingJob(config: config, iterations: iterations, seed: seed, threads: threads, start: start, progress: progress)
+        let progress = world.isRoot && isatty(STDERR_FILENO) != 0
+        let job = TrainingJob(config: config, iterations: iterations, seed: seed, threads: threads, world: world, start: start, progress: progress)
         let output = try environment.visit(job)
         let curve = output.curve
         let seconds = Date().timeIntervalSince(start)
 
+        guard world.isRoot else { return }
         if let out {
             let dir = URL(fileURLWithPath: out)
             do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
@@ -204,6 +215,8 @@ struct Train: Command {
         line.add("iterations", iterations)
         line.add("final_success_rate", curve.last?.successRate ?? .nan)
         line.add("final_return", curve.last?.averageReturn ?? .nan)
+        line.add("parameters_checksum", parametersChecksum(output.parameters))
+        line.add("ranks", world.size)
         line.add("seconds", seconds)
         if let out { line.add("out", out) }
         print(line.text)
@@ -223,6 +236,7 @@ private struct RunRecord: Codable {
 private struct TrainingOutput {
     let curve: [IterationRecord]
     let checkpoint: PolicyCheckpoint
+    let parameters: Parameters<Float>
     let times: [IterationTimes]
 }
 
@@ -241,13 +255,14 @@ private struct TrainingJob: EnvironmentVisitor {
     let iterations: Int
     let seed: UInt64
     let threads: Int
+    let world: any Communicator
     let start: Date
     let progress: Bool
 
     func visit<E: Environment>(_ environment: E, task: E.Task) throws -> TrainingOutput {
         var times: [IterationTimes] = []
         let run = trainPolicy(environment: environment, task: task, config: config, iterations: iterations,
-                              seed: seed, threads: threads) { record, timing in
+                              seed: seed, threads: threads, world: world) { record, timing in
             let t = Date().timeIntervalSince(start)
             times.append(IterationTimes(total: t, sampling: timing.samplingSeconds, update: timing.updateSeconds))
             if progress {
@@ -256,7 +271,7 @@ private struct TrainingJob: EnvironmentVisitor {
             }
         }
         return TrainingOutput(curve: run.curve, checkpoint: PolicyCheckpoint(policy: run.learner.policy, parameters: run.learner.parameters),
-                              times: times)
+                              parameters: run.learner.parameters, times: times)
     }
 }
 

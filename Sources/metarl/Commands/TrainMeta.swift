@@ -3,6 +3,7 @@ import Autodiff
 import MetaLearning
 import PolicyGradient
 import RL
+import Collectives
 import Robotics
 
 /// `metarl train --algo maml-trpo|maml-ppo|promp|fomaml|reptile`: meta-training on a task family
@@ -20,6 +21,8 @@ struct TrainMeta {
     let iterations: Int
     let seed: UInt64
     let threads: Int
+    /// The ranks of an MPI launch; rank 0 alone writes the run directory and the progress.
+    let world: any Communicator
     let out: String?
     let commandLine: String
     let resumeState: MetaTrainingState?
@@ -65,15 +68,15 @@ struct TrainMeta {
     }
 
     init(algorithm: MetaAlgorithm, envName: String, family: TaskFamily, config: MetaConfig, iterations: Int, seed: UInt64,
-         threads: Int, out: String?, commandLine: String) {
+         threads: Int, world: any Communicator, out: String?, commandLine: String) {
         self.algorithm = algorithm; self.envName = envName; self.family = family; self.config = config
-        self.iterations = iterations; self.seed = seed; self.threads = threads; self.out = out
+        self.iterations = iterations; self.seed = seed; self.threads = threads; self.world = world; self.out = out
         self.commandLine = commandLine; resumeState = nil; previousTimes = []
     }
 
     /// A run continued from DIR: algo, env, seed and config from its files; `iterations` (the
     /// new target) defaults to the one it was started with.
-    init(resume dir: String, iterations: Int?, threads: Int, commandLine: String) throws {
+    init(resume dir: String, iterations: Int?, threads: Int, world: any Communicator, commandLine: String) throws {
         let base = URL(fileURLWithPath: dir)
         let runURL = base.appendingPathComponent("run.json"), checkpointURL = base.appendingPathComponent("checkpoint.json")
         let run: RunFile = try decodeFile(RunFile.self, at: runURL)
@@ -90,16 +93,24 @@ struct TrainMeta {
             throw RuntimeError("\(runURL.path): times: \(run.times.count) entries for \(state.iteration) iterations")
         }
         self.algorithm = algorithm; envName = run.env; family = try TaskFamily.resolve(run.env); config = checkpoint.config
-        self.iterations = iterations ?? run.iterations; self.seed = seed; self.threads = threads; out = dir
+        self.iterations = iterations ?? run.iterations; self.seed = seed; self.threads = threads; self.world = world; out = dir
         self.commandLine = commandLine; resumeState = state; previousTimes = Array(run.times.prefix(state.iteration))
         guard self.iterations >= state.iteration else {
             throw UsageError("option --iterations: the run in \(dir) has already done \(state.iteration) iterations")
         }
     }
 
+    /// A meta-batch spreads over the ranks one task or more each.
+    func checkSpread() throws {
+        if config.metaBatchSize < world.size {
+            throw UsageError("the meta-batch of \(config.metaBatchSize) tasks cannot be spread over \(world.size) ranks; use at most \(config.metaBatchSize) ranks or a larger metaBatchSize in --config")
+        }
+    }
+
     func run() throws {
         let job = Job(train: self)
         let result = try family.visit(job)
+        guard world.isRoot else { return }
         var line = JSONLine()
         line.add("algo", algorithm.rawValue)
         line.add("env", envName)
@@ -110,6 +121,7 @@ struct TrainMeta {
         line.add("final_pre_update_success_rate", result.curve.last?.preUpdateSuccessRate ?? .nan)
         line.add("final_post_update_success_rate", result.curve.last?.postUpdateSuccessRate ?? .nan)
         line.add("parameters_checksum", parametersChecksum(result.learner.parameters))
+        line.add("ranks", world.size)
         line.add("seconds", result.seconds)
         if let out { line.add("out", out) }
         print(line.text)
@@ -129,15 +141,15 @@ struct TrainMeta {
             let start = Date()
             let offset = t.previousTimes.last?.seconds ?? 0
             var times = t.previousTimes
-            let progress = isatty(STDERR_FILENO) != 0
-            let dir = t.out.map { URL(fileURLWithPath: $0) }
+            let progress = t.world.isRoot && isatty(STDERR_FILENO) != 0
+            let dir = t.world.isRoot ? t.out.map { URL(fileURLWithPath: $0) } : nil
             if let dir {
                 do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
                     throw RuntimeError("\(dir.path): cannot create the directory (\(NumericCSV.reason(error)))")
                 }
             }
             let result = try metaTrain(environment: environment, tasks: tasks, config: t.config, iterations: t.iterations,
-                                       seed: t.seed, threads: t.threads, resume: t.resumeState) { state, timing in
+                                       seed: t.seed, threads: t.threads, world: t.world, resume: t.resumeState) { state, timing in
                 let elapsed = offset + Date().timeIntervalSince(start)
                 times.append(IterationTime(seconds: elapsed, sampling: timing.samplingSeconds, metaUpdate: timing.metaUpdateSeconds))
                 let r = state.curve.last!
