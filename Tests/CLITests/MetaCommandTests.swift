@@ -24,6 +24,45 @@ private func train(_ algo: String, iterations: Int, out: URL) throws -> [String:
     return try lastJSON(r)
 }
 
+/// The run's three logs hold the same `iterations` rows: learning_curve.csv, metrics.jsonl (same
+/// columns and values), and a TensorBoard event file of valid TFRecords (the lengths and masked
+/// CRC-32Cs check out): a version record, then one per iteration with one scalar per column.
+private func checkLogs(_ dir: URL, iterations: Int) throws {
+    let csv = try String(contentsOf: dir.appendingPathComponent("learning_curve.csv"), encoding: .utf8).split(separator: "\n")
+    let header = csv[0].split(separator: ",").map(String.init)
+    let jsonl = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+    #expect(csv.count == iterations + 1 && jsonl.count == iterations)
+    for (row, line) in zip(csv.dropFirst(), jsonl) {
+        // Valid JSON, and each value spelled as in the CSV (compared as text: Foundation's JSON
+        // parser does not round every double correctly).
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object.count == header.count)
+        let expected = zip(header, row.split(separator: ",")).map { "\"\($0)\":\($1)" }.joined(separator: ",")
+        #expect(line == "{" + expected + "}")
+    }
+    let events = try [UInt8](Data(contentsOf: dir.appendingPathComponent("events.out.tfevents.metarl")))
+    var offset = 0, records = 0
+    func crc(_ bytes: ArraySlice<UInt8>) -> UInt32 {   // CRC-32C, masked as TFRecord does
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes { c ^= UInt32(b); for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 } }
+        c ^= 0xFFFF_FFFF
+        return ((c >> 15) | (c << 17)) &+ 0xA282_EAD8
+    }
+    func u32(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(events[at + $1]) << (8 * $1) } }
+    var tagCounts: [Int] = []
+    while offset < events.count {
+        let length = (0..<8).reduce(0) { $0 | Int(events[offset + $1]) << (8 * $1) }
+        #expect(u32(offset + 8) == crc(events[offset..<(offset + 8)]))
+        let payload = events[(offset + 12)..<(offset + 12 + length)]
+        #expect(u32(offset + 12 + length) == crc(payload))
+        // Each scalar is one Summary.Value, holding its tag as field 1: count the tag prefixes.
+        tagCounts.append(String(decoding: payload, as: UTF8.self).components(separatedBy: "meta/").count - 1)
+        offset += 16 + length; records += 1
+    }
+    #expect(offset == events.count && records == iterations + 1)
+    #expect(tagCounts == [0] + [Int](repeating: header.count - 1, count: iterations))
+}
+
 @Suite("metarl train (meta) / evaluate / adapt")
 struct MetaCommandTests {
     @Test("train --resume continues a run bit-identically (checksum and curve), for an algorithm with optimizer state")
@@ -43,6 +82,7 @@ struct MetaCommandTests {
         for file in ["run.json", "checkpoint.json", "policy/weights.json", "policy/config.json", "policy/command.txt"] {
             #expect(FileManager.default.fileExists(atPath: part.appendingPathComponent(file).path), "\(file)")
         }
+        try checkLogs(part, iterations: 3)
         // A damaged checkpoint is a runtime error naming the file; nothing is overwritten.
         let checkpoint = part.appendingPathComponent("checkpoint.json")
         let before = try Data(contentsOf: checkpoint)

@@ -35,19 +35,22 @@ struct Train: Command {
                         split with the seed, which for the object families also picks the object)
       --iterations N    iterations (default 100; with --resume, the run's own target)
       --seed S          seed of everything random (default 0); echoed in the result
-      --threads T       workers stepping environments (default 1); results do not depend on it
+      --threads T       workers stepping environments and computing the tasks' contributions
+                        (default 1); results do not depend on it
       --episodes E      episodes per iteration (single-task), or K = M (meta-training)
       --config FILE     a TrainingConfig (single-task) or MetaConfig (meta-training) as JSON;
                         default: the algorithm's defaults for the environment
       --show-config     print the resolved config as JSON (a starting point for --config) and exit
-      --out DIR         single-task: DIR/learning_curve.csv and DIR/policy/ (weights.json,
+      --out DIR         single-task: the log (below) and DIR/policy/ (weights.json,
                         config.json, run.json, command.txt). Meta-training: a run directory with
-                        run.json, checkpoint.json (after every iteration, written atomically),
-                        learning_curve.csv and, at the end, policy/
+                        run.json, checkpoint.json and the log (after every iteration, written
+                        atomically) and, at the end, policy/
       --resume DIR      continue a meta-training run directory from its checkpoint; the result is
                         bit-identical to a run that was never interrupted
 
-    learning_curve.csv, single-task: iteration, average_return and success_rate of the episodes
+    The log: learning_curve.csv, the same rows as metrics.jsonl (one JSON object per iteration),
+    and TensorBoard scalars in events.out.tfevents.metarl (tensorboard --logdir DIR).
+    Columns, single-task: iteration, average_return and success_rate of the episodes
     sampled at the start of the iteration, episodes, steps, loss, mean_kl (old → new policy),
     entropy, then wall-clock seconds (since the start), sample_seconds and update_seconds.
     Meta-training: iteration, pre_update_return, post_update_return, pre_update_success_rate,
@@ -56,12 +59,19 @@ struct Train: Command {
 
     Output: with a terminal, one progress line per iteration on stderr. The last stdout line is a
     JSON object: single-task: algo, env, goal, seed, iterations, final_success_rate, final_return,
-    seconds, out; meta-training: algo, env, seed, iterations, final_pre/post_update_return and
-    _success_rate, parameters_checksum (equal checksums: bit-identical parameters), seconds, out.
+    parameters_checksum, ranks, seconds, out; meta-training: algo, env, seed, iterations,
+    final_pre/post_update_return and _success_rate, parameters_checksum (equal checksums:
+    bit-identical parameters), ranks, seconds, out.
+
+    On several machines (a build with `swift build -c release --traits MPI`): `mpirun -n R metarl
+    train ...` spreads each meta-batch's tasks (single-task: each iteration's episodes) over R
+    ranks, each with its own --threads. The parameters are bit-identical to one process with the
+    same arguments; rank 0 alone writes DIR and prints; --resume works on any number of ranks.
 
     Examples:
       metarl train --algo trpo --env point-navigation --goal 0.27,-0.41 --iterations 50 --out runs/trpo
       metarl train --algo maml-trpo --env reach --iterations 300 --threads 2 --out runs/reach-maml
+      mpirun -n 4 metarl train --algo maml-trpo --env reach --iterations 300 --out runs/reach-maml-4
       metarl train --resume runs/reach-maml
     """
 
@@ -196,12 +206,15 @@ struct Train: Command {
             do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
                 throw RuntimeError("\(out): cannot create the directory (\(NumericCSV.reason(error)))")
             }
-            var sink = try OutputSink(path: dir.appendingPathComponent("learning_curve.csv").path)
-            try sink.write("iteration,average_return,success_rate,episodes,steps,loss,mean_kl,entropy,seconds,sample_seconds,update_seconds\n")
+            var log = RunLog(columns: ["iteration", "average_return", "success_rate", "episodes", "steps", "loss", "mean_kl",
+                                       "entropy", "seconds", "sample_seconds", "update_seconds"],
+                             group: "train", startTime: start.timeIntervalSince1970)
             for (r, t) in zip(curve, output.times) {
-                try sink.write("\(r.iteration),\(r.averageReturn),\(r.successRate),\(r.episodes),\(r.steps),\(r.loss),\(r.meanKL),\(r.entropy),\(t.total),\(t.sampling),\(t.update)\n")
+                log.append([.int(r.iteration), .double(r.averageReturn), .double(r.successRate), .int(r.episodes), .int(r.steps),
+                            .double(r.loss), .double(r.meanKL), .double(r.entropy), .double(t.total), .double(t.sampling),
+                            .double(t.update)], wallTime: start.timeIntervalSince1970 + t.total)
             }
-            try sink.finish()
+            try log.write(to: dir)
             let run = RunRecord(env: envName, goal: environment.goal, seed: "\(seed)", iterations: iterations, threads: threads)
             try writePolicyDirectory(dir.appendingPathComponent("policy"), checkpoint: output.checkpoint, config: config,
                                      run: run, commandLine: commandLine)

@@ -11,7 +11,8 @@ import Robotics
 ///
 ///   DIR/run.json            algo, env, seed, target iterations, the command (what --resume reads)
 ///   DIR/checkpoint.json     the state after the last finished iteration (written atomically)
-///   DIR/learning_curve.csv  one row per iteration
+///   DIR/learning_curve.csv  one row per iteration; the same rows in DIR/metrics.jsonl and as
+///                           TensorBoard scalars in DIR/events.out.tfevents.metarl (RunLog)
 ///   DIR/policy/             the meta-policy (weights.json, config.json, run.json, command.txt)
 struct TrainMeta {
     let algorithm: MetaAlgorithm
@@ -28,6 +29,8 @@ struct TrainMeta {
     let resumeState: MetaTrainingState?
     /// Wall-clock times of the iterations done before a resume (the log keeps them).
     let previousTimes: [IterationTime]
+    /// When the run first started (seconds since 1970; the log's wall-clock axis).
+    let startTime: Double
 
     /// One iteration's wall-clock times: seconds since the run's start at its end, and its
     /// sampling and meta-update phases. Not part of the deterministic state.
@@ -44,6 +47,8 @@ struct TrainMeta {
         var seed: String
         var iterations: Int
         var command: String
+        /// When the run first started, seconds since 1970 (absent in run files before the logs had it).
+        var started: Double?
         /// Each finished iteration's wall-clock times.
         var times: [IterationTime]
     }
@@ -72,6 +77,7 @@ struct TrainMeta {
         self.algorithm = algorithm; self.envName = envName; self.family = family; self.config = config
         self.iterations = iterations; self.seed = seed; self.threads = threads; self.world = world; self.out = out
         self.commandLine = commandLine; resumeState = nil; previousTimes = []
+        startTime = Date().timeIntervalSince1970
     }
 
     /// A run continued from DIR: algo, env, seed and config from its files; `iterations` (the
@@ -95,6 +101,7 @@ struct TrainMeta {
         self.algorithm = algorithm; envName = run.env; family = try TaskFamily.resolve(run.env); config = checkpoint.config
         self.iterations = iterations ?? run.iterations; self.seed = seed; self.threads = threads; self.world = world; out = dir
         self.commandLine = commandLine; resumeState = state; previousTimes = Array(run.times.prefix(state.iteration))
+        startTime = run.started ?? (Date().timeIntervalSince1970 - (previousTimes.last?.seconds ?? 0))
         guard self.iterations >= state.iteration else {
             throw UsageError("option --iterations: the run in \(dir) has already done \(state.iteration) iterations")
         }
@@ -173,14 +180,18 @@ struct TrainMeta {
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
         let run = RunFile(algo: algorithm.rawValue, env: envName, seed: "\(seed)", iterations: iterations,
-                          command: commandLine, times: times)
+                          command: commandLine, started: startTime, times: times)
         try writeAtomically(dir.appendingPathComponent("checkpoint.json"), try compact.encode(MetaCheckpoint(state)))
         try writeAtomically(dir.appendingPathComponent("run.json"), try pretty.encode(run))
-        var csv = "iteration,pre_update_return,post_update_return,pre_update_success_rate,post_update_success_rate,mean_kl,line_search_steps,accepted,seconds,sampling_seconds,meta_update_seconds\n"
+        var log = RunLog(columns: ["iteration", "pre_update_return", "post_update_return", "pre_update_success_rate",
+                                   "post_update_success_rate", "mean_kl", "line_search_steps", "accepted", "seconds",
+                                   "sampling_seconds", "meta_update_seconds"], group: "meta", startTime: startTime)
         for (r, t) in zip(state.curve, times) {
-            csv += "\(r.iteration),\(r.preUpdateReturn),\(r.postUpdateReturn),\(r.preUpdateSuccessRate),\(r.postUpdateSuccessRate),\(r.meanKL),\(r.lineSearchSteps),\(r.accepted ? 1 : 0),\(t.seconds),\(t.sampling),\(t.metaUpdate)\n"
+            log.append([.int(r.iteration), .double(r.preUpdateReturn), .double(r.postUpdateReturn), .double(r.preUpdateSuccessRate),
+                        .double(r.postUpdateSuccessRate), .double(r.meanKL), .int(r.lineSearchSteps), .int(r.accepted ? 1 : 0),
+                        .double(t.seconds), .double(t.sampling), .double(t.metaUpdate)], wallTime: startTime + t.seconds)
         }
-        try writeAtomically(dir.appendingPathComponent("learning_curve.csv"), Data(csv.utf8))
+        try log.write(to: dir)
         if final {
             let record = PolicyRunRecord(algo: algorithm.rawValue, env: envName, seed: "\(seed)", iterations: state.iteration)
             try writePolicyDirectory(dir.appendingPathComponent("policy"),
