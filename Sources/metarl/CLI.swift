@@ -89,6 +89,9 @@ enum CLI {
         do {
             try instance.run()
             return 0
+        } catch let stop as Interrupted {
+            if world.isRoot { printError("metarl \(command.name): \(stop)") }
+            return 130
         } catch {
             printError("metarl \(command.name): rank \(world.rank) of \(world.size): error: \(error); aborting the job")
             world.abort(status: 1)
@@ -130,6 +133,9 @@ enum CLI {
             return 0
         } catch let error as UsageError {
             return usageFailure(error.description, command: command)
+        } catch let stop as Interrupted {
+            printError("metarl \(command.name): \(stop)")
+            return 130
         } catch {
             printError("metarl \(command.name): error: \(error)")
             return 1

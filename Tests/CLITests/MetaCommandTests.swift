@@ -94,6 +94,31 @@ struct MetaCommandTests {
         #expect(done.status == 2 && done.stderr.contains("--iterations"))
     }
 
+    @Test("Ctrl-C stops after an iteration's checkpoint with status 130; --resume then ends bit-identical to an uninterrupted run")
+    func interrupt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run"), whole = dir.appendingPathComponent("whole")
+        let straight = try train("fomaml", iterations: 30, out: whole)
+        let checkpoint = run.appendingPathComponent("checkpoint.json").path
+        let r = try runMetarl(["train", "--algo", "fomaml", "--env", "point-navigation", "--iterations", "30",
+                               "--episodes", "2", "--seed", "5", "--out", run.path]) { process in
+            // SIGINT once the first checkpoint exists, i.e. mid-run.
+            while process.isRunning && !FileManager.default.fileExists(atPath: checkpoint) { usleep(2_000) }
+            process.interrupt()
+        }
+        #expect(r.status == 130, "status \(r.status): \(r.stderr)")
+        #expect(r.stderr.contains("interrupted after iteration") && r.stderr.contains("--resume \(run.path)"), "\(r.stderr)")
+        let done = try String(contentsOf: run.appendingPathComponent("learning_curve.csv"), encoding: .utf8)
+            .split(separator: "\n").count - 1
+        #expect(done >= 1 && done < 30, "\(done) iterations before the stop")
+        #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("policy").path), "policy/ is written at the end only")
+        let resumed = try runMetarl(["train", "--resume", run.path])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try lastJSON(resumed)["parameters_checksum"] as? String == straight["parameters_checksum"] as? String)
+        try checkLogs(run, iterations: 30)
+    }
+
     @Test("evaluate --json: one row per method and step with mean, IQM and a CI around the mean; identical at 1 and 2 threads")
     func evaluate() throws {
         let dir = try temporaryDirectory()

@@ -18,8 +18,10 @@ public func metarlExecutable() -> URL {
     fatalError("metarl executable not found near \(CommandLine.arguments[0]); build it first")
 }
 
-/// Runs `metarl` with arguments (and optional stdin), waiting for it to exit.
-public func runMetarl(_ arguments: [String], currentDirectory: URL? = nil) throws -> ProcessResult {
+/// Runs `metarl` with arguments, waiting for it to exit. `whileRunning`, when given, is called on
+/// another thread once the process has started (to send it a signal, say).
+public func runMetarl(_ arguments: [String], currentDirectory: URL? = nil,
+                      whileRunning: (@Sendable (RunningProcess) -> Void)? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = metarlExecutable()
     process.arguments = arguments
@@ -29,6 +31,10 @@ public func runMetarl(_ arguments: [String], currentDirectory: URL? = nil) throw
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    if let whileRunning {
+        let running = RunningProcess(process: process)
+        DispatchQueue.global().async { whileRunning(running) }
+    }
     // Read both pipes before waiting so a large output cannot fill a pipe and deadlock.
     let errData = ReadBox()
     let group = DispatchGroup()
@@ -46,6 +52,14 @@ public func runMetarl(_ arguments: [String], currentDirectory: URL? = nil) throw
 }
 
 private final class ReadBox: @unchecked Sendable { var data = Data() }
+
+/// A started `metarl` process, as `runMetarl`'s `whileRunning` sees it.
+public struct RunningProcess: @unchecked Sendable {
+    let process: Process
+    public var isRunning: Bool { process.isRunning }
+    /// Sends SIGINT (what Ctrl-C sends).
+    public func interrupt() { process.interrupt() }
+}
 
 /// A fresh temporary directory, removed by the caller.
 public func temporaryDirectory() throws -> URL {

@@ -57,7 +57,9 @@ struct Train: Command {
     post_update_success_rate, mean_kl, line_search_steps, accepted, seconds, sampling_seconds,
     meta_update_seconds. All columns but the times are identical for identical seeds, whatever --threads.
 
-    Output: with a terminal, one progress line per iteration on stderr. The last stdout line is a
+    Output: progress on stderr (a live line on a terminal; otherwise a plain line every 10 s; none
+    when CI is set). Ctrl-C during meta-training stops after the current iteration's checkpoint
+    (exit status 130; continue with --resume DIR); a second Ctrl-C quits at once. The last stdout line is a
     JSON object: single-task: algo, env, goal, seed, iterations, final_success_rate, final_return,
     parameters_checksum, ranks, seconds, out; meta-training: algo, env, seed, iterations,
     final_pre/post_update_return and _success_rate, parameters_checksum (equal checksums:
@@ -194,8 +196,7 @@ struct Train: Command {
             return
         }
         let start = Date()
-        let progress = world.isRoot && isatty(STDERR_FILENO) != 0
-        let job = TrainingJob(config: config, iterations: iterations, seed: seed, threads: threads, world: world, start: start, progress: progress)
+        let job = TrainingJob(config: config, iterations: iterations, seed: seed, threads: threads, world: world, start: start)
         let output = try environment.visit(job)
         let curve = output.curve
         let seconds = Date().timeIntervalSince(start)
@@ -270,18 +271,16 @@ private struct TrainingJob: EnvironmentVisitor {
     let threads: Int
     let world: any Communicator
     let start: Date
-    let progress: Bool
 
     func visit<E: Environment>(_ environment: E, task: E.Task) throws -> TrainingOutput {
         var times: [IterationTimes] = []
+        var progress = ProgressLine(total: iterations, world: world)
         let run = trainPolicy(environment: environment, task: task, config: config, iterations: iterations,
                               seed: seed, threads: threads, world: world) { record, timing in
             let t = Date().timeIntervalSince(start)
             times.append(IterationTimes(total: t, sampling: timing.samplingSeconds, update: timing.updateSeconds))
-            if progress {
-                printError(String(format: "iteration %d/%d  return %.3f  success %.2f  KL %.4f  %.1f s", record.iteration + 1,
-                                  iterations, record.averageReturn, record.successRate, record.meanKL, t))
-            }
+            progress.update(done: record.iteration + 1, String(format: "return %.3f  success %.2f  KL %.4f",
+                                                               record.averageReturn, record.successRate, record.meanKL))
         }
         return TrainingOutput(curve: run.curve, checkpoint: PolicyCheckpoint(policy: run.learner.policy, parameters: run.learner.parameters),
                               parameters: run.learner.parameters, times: times)

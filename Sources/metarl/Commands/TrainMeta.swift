@@ -148,8 +148,9 @@ struct TrainMeta {
             let start = Date()
             let offset = t.previousTimes.last?.seconds ?? 0
             var times = t.previousTimes
-            let progress = t.world.isRoot && isatty(STDERR_FILENO) != 0
+            var progress = ProgressLine(total: t.iterations, world: t.world)
             let dir = t.world.isRoot ? t.out.map { URL(fileURLWithPath: $0) } : nil
+            Interrupt.shared.install()
             if let dir {
                 do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
                     throw RuntimeError("\(dir.path): cannot create the directory (\(NumericCSV.reason(error)))")
@@ -160,12 +161,16 @@ struct TrainMeta {
                 let elapsed = offset + Date().timeIntervalSince(start)
                 times.append(IterationTime(seconds: elapsed, sampling: timing.samplingSeconds, metaUpdate: timing.metaUpdateSeconds))
                 let r = state.curve.last!
-                if progress {
-                    printError(String(format: "iteration %d/%d  return before %.2f after %.2f  success before %.2f after %.2f  %.1f s",
-                                      r.iteration + 1, t.iterations, r.preUpdateReturn, r.postUpdateReturn,
-                                      r.preUpdateSuccessRate, r.postUpdateSuccessRate, elapsed))
-                }
+                progress.update(done: r.iteration + 1, String(format: "success %.2f → %.2f  return %.2f → %.2f (before → after adaptation)",
+                                                              r.preUpdateSuccessRate, r.postUpdateSuccessRate, r.preUpdateReturn, r.postUpdateReturn))
                 if let dir { try t.writeRunDirectory(dir, state: state, times: times, final: false) }
+                if state.iteration < t.iterations, Interrupt.shared.requested(t.world) {
+                    progress.interrupt()
+                    guard let out = t.out else {
+                        throw Interrupted(description: "interrupted after iteration \(state.iteration) of \(t.iterations); nothing saved (no --out)")
+                    }
+                    throw Interrupted(description: "interrupted after iteration \(state.iteration) of \(t.iterations); \(out)/checkpoint.json holds it. Continue with: metarl train --resume \(out)")
+                }
             }
             let state = MetaTrainingState(learner: result.learner, curve: result.curve)
             if let dir { try t.writeRunDirectory(dir, state: state, times: times, final: true) }
