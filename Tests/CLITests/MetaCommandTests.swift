@@ -83,6 +83,11 @@ struct MetaCommandTests {
             #expect(FileManager.default.fileExists(atPath: part.appendingPathComponent(file).path), "\(file)")
         }
         try checkLogs(part, iterations: 3)
+        // run.json records where the run was made.
+        let runFile = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: part.appendingPathComponent("run.json"))) as? [String: Any])
+        let provenance = try #require(runFile["provenance"] as? [String: Any])
+        #expect((provenance["cores"] as? Int ?? 0) >= 1 && provenance["ranks"] as? Int == 1 && provenance["hostname"] is String)
+        #expect(runFile["started"] is Double)
         // A damaged checkpoint is a runtime error naming the file; nothing is overwritten.
         let checkpoint = part.appendingPathComponent("checkpoint.json")
         let before = try Data(contentsOf: checkpoint)

@@ -54,14 +54,14 @@ struct TrainCommandTests {
         let command = try String(contentsOf: policy.appendingPathComponent("command.txt"), encoding: .utf8)
         #expect(command.hasPrefix("metarl train --algo trpo --env point-navigation --goal 0.27,-0.41 --iterations 4 --seed 3"))
         // Nothing temporary is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["learning_curve.csv", "policy"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["events.out.tfevents.metarl", "learning_curve.csv", "metrics.jsonl", "policy"])
         // A second run into the same directory replaces both outputs.
         let again = try runMetarl(["train", "--algo", "vpg", "--env", "point-navigation", "--iterations", "2", "--out", out.path])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try String(contentsOf: out.appendingPathComponent("learning_curve.csv"), encoding: .utf8).split(separator: "\n").count == 3)
         let replaced = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: policy.appendingPathComponent("config.json"))) as? [String: Any])
         #expect(replaced["algorithm"] as? String == "vpg")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["learning_curve.csv", "policy"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["events.out.tfevents.metarl", "learning_curve.csv", "metrics.jsonl", "policy"])
     }
 
     @Test("same seed → same curve at 1 and 2 threads; a config file is honoured")

@@ -9,7 +9,8 @@ import Robotics
 /// `metarl train --algo maml-trpo|maml-ppo|promp|fomaml|reptile`: meta-training on a task family
 /// with hidden task parameters, into a resumable run directory:
 ///
-///   DIR/run.json            algo, env, seed, target iterations, the command (what --resume reads)
+///   DIR/run.json            algo, env, seed, target iterations, the command (what --resume reads),
+///                           the start time, the machine and the commit
 ///   DIR/checkpoint.json     the state after the last finished iteration (written atomically)
 ///   DIR/learning_curve.csv  one row per iteration; the same rows in DIR/metrics.jsonl and as
 ///                           TensorBoard scalars in DIR/events.out.tfevents.metarl (RunLog)
@@ -31,6 +32,9 @@ struct TrainMeta {
     let previousTimes: [IterationTime]
     /// When the run first started (seconds since 1970; the log's wall-clock axis).
     let startTime: Double
+    /// This process's machine and commit (run.json; rank 0 only, which alone writes it: the
+    /// others spawn no git under MPI).
+    let provenance: Provenance?
 
     /// One iteration's wall-clock times: seconds since the run's start at its end, and its
     /// sampling and meta-update phases. Not part of the deterministic state.
@@ -49,6 +53,8 @@ struct TrainMeta {
         var command: String
         /// When the run first started, seconds since 1970 (absent in run files before the logs had it).
         var started: Double?
+        /// The machine and commit of the process that wrote this file (after a resume: the resumed one).
+        var provenance: Provenance?
         /// Each finished iteration's wall-clock times.
         var times: [IterationTime]
     }
@@ -78,6 +84,7 @@ struct TrainMeta {
         self.iterations = iterations; self.seed = seed; self.threads = threads; self.world = world; self.out = out
         self.commandLine = commandLine; resumeState = nil; previousTimes = []
         startTime = Date().timeIntervalSince1970
+        provenance = world.isRoot ? Provenance.current(ranks: world.size) : nil
     }
 
     /// A run continued from DIR: algo, env, seed and config from its files; `iterations` (the
@@ -102,6 +109,7 @@ struct TrainMeta {
         self.iterations = iterations ?? run.iterations; self.seed = seed; self.threads = threads; self.world = world; out = dir
         self.commandLine = commandLine; resumeState = state; previousTimes = Array(run.times.prefix(state.iteration))
         startTime = run.started ?? (Date().timeIntervalSince1970 - (previousTimes.last?.seconds ?? 0))
+        provenance = world.isRoot ? Provenance.current(ranks: world.size) : nil
         guard self.iterations >= state.iteration else {
             throw UsageError("option --iterations: the run in \(dir) has already done \(state.iteration) iterations")
         }
@@ -185,7 +193,7 @@ struct TrainMeta {
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
         let run = RunFile(algo: algorithm.rawValue, env: envName, seed: "\(seed)", iterations: iterations,
-                          command: commandLine, started: startTime, times: times)
+                          command: commandLine, started: startTime, provenance: provenance, times: times)
         try writeAtomically(dir.appendingPathComponent("checkpoint.json"), try compact.encode(MetaCheckpoint(state)))
         try writeAtomically(dir.appendingPathComponent("run.json"), try pretty.encode(run))
         var log = RunLog(columns: ["iteration", "pre_update_return", "post_update_return", "pre_update_success_rate",

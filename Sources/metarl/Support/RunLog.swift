@@ -71,3 +71,48 @@ struct RunLog {
         try writeAtomically(dir.appendingPathComponent("events.out.tfevents.metarl"), Data(tensorBoard))
     }
 }
+
+/// Where a run was made, for run.json: the machine and the source commit.
+struct Provenance: Codable {
+    /// `git rev-parse HEAD` of the working directory, with "+changes" when it has uncommitted
+    /// changes; nil outside a git checkout or without git.
+    var commit: String?
+    var hostname: String
+    /// The CPU model (Linux's /proc/cpuinfo), the logical cores, the OS.
+    var cpu: String?
+    var cores: Int
+    var os: String
+    var ranks: Int
+
+    static func current(ranks: Int) -> Provenance {
+        let info = ProcessInfo.processInfo
+        var cpu: String?
+        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+           let colon = line.firstIndex(of: ":") {
+            cpu = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var commit = git(["rev-parse", "HEAD"])
+        if let c = commit, let status = git(["status", "--porcelain", "--untracked-files=no"]), !status.isEmpty {
+            commit = c + "+changes"
+        }
+        return Provenance(commit: commit, hostname: info.hostName, cpu: cpu, cores: info.activeProcessorCount,
+                          os: info.operatingSystemVersionString, ranks: ranks)
+    }
+
+    /// git's trimmed output, or nil when git is missing or fails.
+    private static func git(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
