@@ -30,6 +30,7 @@ enum CLI {
         Train.self,
         AdaptCommand.self,
         Evaluate.self,
+        ReportCommand.self,
         BenchMAML.self,
     ] }
 

@@ -198,6 +198,40 @@ struct MetaCommandTests {
         #expect(broken.status == 1 && broken.stderr.contains("weights.json"), "\(broken.stderr)")
     }
 
+    @Test("report: plots and an HTML page from runs (with a band over seeds) and from an evaluation; bad input is named")
+    func report() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a"), b = dir.appendingPathComponent("b")
+        _ = try train("fomaml", iterations: 3, out: a)
+        let r = try runMetarl(["train", "--algo", "fomaml", "--env", "point-navigation", "--iterations", "4", "--episodes", "2",
+                               "--seed", "6", "--out", b.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let runs = try runMetarl(["report", a.path, b.path, "--out", dir.appendingPathComponent("runs-report").path])
+        #expect(runs.status == 0, "\(runs.stderr)")
+        let curves = try String(contentsOf: dir.appendingPathComponent("runs-report/curves.svg"), encoding: .utf8)
+        #expect(curves.contains("mean of 2 runs") && curves.components(separatedBy: "<polygon").count == 3, "two bands")
+        let html = try String(contentsOf: dir.appendingPathComponent("runs-report/report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count == 3, "both figures inline")
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained")
+        // An evaluation: the shipped policy's.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let eval = try runMetarl(["report", root.appendingPathComponent("Policies/reach-maml-trpo").path, "--out", dir.appendingPathComponent("eval").path])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        for file in ["adaptation.svg", "adaptation_return.svg", "per_task.svg", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("eval/\(file)").path), "\(file)")
+        }
+        let page = try String(contentsOf: dir.appendingPathComponent("eval/report.html"), encoding: .utf8)
+        for method in ["maml-trpo", "multitask", "multitask-finetune", "scratch"] { #expect(page.contains("<td>\(method)</td>")) }
+        // Bad inputs.
+        let missing = try runMetarl(["report", dir.appendingPathComponent("nowhere").path])
+        #expect(missing.status == 2 && missing.stderr.contains("no such file"))
+        let badJSON = dir.appendingPathComponent("bad.json")
+        try Data("{\"results\": 3}".utf8).write(to: badJSON)
+        let bad = try runMetarl(["report", badJSON.path])
+        #expect(bad.status == 1 && bad.stderr.contains("bad.json") && bad.stderr.contains("results"), "\(bad.stderr)")
+    }
+
     @Test("bench maml prints its figures")
     func benchMAML() throws {
         let r = try runMetarl(["bench", "maml", "--tasks", "2", "--episodes", "2", "--horizon", "20", "--iterations", "2"])
