@@ -49,7 +49,8 @@ public struct Plot: Sendable {
             for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite { xs.append(x); ys.append(y) }
             if let band = s.band { ys += (band.lower + band.upper).filter(\.isFinite) }
         }
-        let xAxis = Axis(values: xs), yAxis = Axis(values: ys)
+        // An x axis of whole numbers (iterations, adaptation steps, task indices) gets whole ticks.
+        let xAxis = Axis(values: xs, integral: xs.allSatisfy { $0 == $0.rounded() }), yAxis = Axis(values: ys)
         func px(_ x: Double) -> Double { left + (x - xAxis.low) / (xAxis.high - xAxis.low) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - yAxis.low) / (yAxis.high - yAxis.low) * plotH }
         var out = """
@@ -101,12 +102,13 @@ public struct Plot: Sendable {
 struct Axis {
     let low: Double, high: Double, ticks: [Double]
 
-    init(values: [Double]) {
+    init(values: [Double], integral: Bool = false) {
         var lo = values.min() ?? 0, hi = values.max() ?? 1
         if lo == hi { lo -= lo == 0 ? 1 : abs(lo) * 0.5; hi += hi == 0 ? 1 : abs(hi) * 0.5 }
         let raw = (hi - lo) / 5
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        if integral { step = max(step, 1) }
         low = floor(lo / step) * step; high = ceil(hi / step) * step
         var ticks: [Double] = []
         var t = low

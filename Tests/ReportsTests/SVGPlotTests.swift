@@ -41,6 +41,10 @@ struct SVGPlotTests {
         // The y ticks are 0, 0.2, ..., 1 (0.03–0.97 widened to round numbers).
         let labels = try doc.nodes(forXPath: "//*[local-name()='text'][@text-anchor='end']").map { $0.stringValue ?? "" }
         #expect(labels == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
+        // Whole-number x values (adaptation steps 0 and 1) get whole ticks only.
+        let steps = Plot(title: "t", xLabel: "x", yLabel: "y", series: [PlotSeries(name: "s", x: [0, 1], y: [0.1, 0.5])])
+        let xLabels = try document(steps.svg).nodes(forXPath: "//*[local-name()='text'][@text-anchor='middle']").map { $0.stringValue ?? "" }
+        #expect(xLabels.filter { Double($0) != nil } == ["0", "1"])
     }
 
     @Test("non-finite values are left out, and a constant series still gets a range")
