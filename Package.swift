@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
         .library(name: "MetaLearning", targets: ["MetaLearning"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Distributed meta-training with `mpirun -n N metarl train` (needs an MPI library: Debian's libopenmpi-dev, Homebrew's open-mpi)."),
@@ -71,9 +72,12 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Evaluation statistics on plain numbers: mean, IQM and stratified-bootstrap intervals (rliable).
         .target(name: "Reports"),
+        // Pictures of episodes: meshes of the geoms, a software rasterizer and PNG writer for
+        // stills, and a self-contained WebGL page that plays a recorded rollout.
+        .target(name: "Rendering", dependencies: ["Numerics", "Physics"]),
         // The command-line tool: argument parsing and subcommands only.
         // With the trait MPI it also links CollectivesMPI and compiles its `#if MPI` paths.
-        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning", "Reports", "Collectives",
+        .executableTarget(name: "metarl", dependencies: ["Numerics", "Physics", "Autodiff", "RL", "Robotics", "PolicyGradient", "MetaLearning", "Reports", "Rendering", "Collectives",
                                                          .target(name: "CollectivesMPI", condition: .when(traits: ["MPI"]))]),
 
         .target(name: "TestSupport", dependencies: ["Numerics"], path: "Tests/TestSupport"),
@@ -88,6 +92,7 @@ let package = Package(
         // Meta-gradients against METAGRAD.md's closed forms; adaptation on point-navigation (Robotics).
         .testTarget(name: "MetaLearningTests", dependencies: ["MetaLearning", "PolicyGradient", "Autodiff", "RL", "Robotics", "Numerics", "Collectives", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Physics", "Numerics", "TestSupport"]),
         .testTarget(name: "CollectivesTests", dependencies: ["Collectives"]),
         // Runs the built `metarl` binary as a user would: exit codes, messages, outputs.
         .testTarget(name: "CLITests", dependencies: ["metarl", "TestSupport"]),

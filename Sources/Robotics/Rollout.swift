@@ -17,10 +17,12 @@ public struct EpisodeResult: Sendable, Equatable {
 extension ArmEnvironment {
     /// Runs one episode of `task` to the horizon (or termination). `policy` sees the observation
     /// (and, for privileged scripted control, the state) and returns spec.actionSize numbers.
-    public func runEpisode(task: ArmTask, seed: UInt64,
+    /// `watch`, when given, sees the state after the reset and after every step (to record it).
+    public func runEpisode(task: ArmTask, seed: UInt64, watch: ((ArmState) -> Void)? = nil,
                            policy: (_ observation: [Float], _ state: ArmState) -> [Double]) -> EpisodeResult {
         var rng = RandomSource(seed: seed)
         var s = reset(task: task, rng: &rng)
+        watch?(s)
         var observation = [Float](repeating: 0, count: spec.observationSize)
         var result = EpisodeResult(totalReward: 0, steps: 0, success: false, terminated: false, broken: false)
         for _ in 0..<spec.horizon {
@@ -28,6 +30,7 @@ extension ArmEnvironment {
             let action = policy(observation, s)
             precondition(action.count == spec.actionSize, "policy returned \(action.count) numbers, expected \(spec.actionSize)")
             let outcome = action.withUnsafeBufferPointer { step(&s, action: $0) }
+            watch?(s)
             result.totalReward += outcome.reward
             result.steps += 1
             result.success = result.success || outcome.success

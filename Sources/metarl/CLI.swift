@@ -31,6 +31,7 @@ enum CLI {
         AdaptCommand.self,
         Evaluate.self,
         ReportCommand.self,
+        RenderCommand.self,
         BenchMAML.self,
     ] }
 
@@ -84,17 +85,17 @@ enum CLI {
         } catch let error as UsageError {
             return world.isRoot ? usageFailure(error.description, command: command) : 2
         } catch {
-            if world.isRoot { printError("metarl \(command.name): error: \(error)") }
+            if world.isRoot { printError("\(command.label): error: \(error)") }
             return 1
         }
         do {
             try instance.run()
             return 0
         } catch let stop as Interrupted {
-            if world.isRoot { printError("metarl \(command.name): \(stop)") }
+            if world.isRoot { printError("\(command.label): \(stop)") }
             return 130
         } catch {
-            printError("metarl \(command.name): rank \(world.rank) of \(world.size): error: \(error); aborting the job")
+            printError("\(command.label): rank \(world.rank) of \(world.size): error: \(error); aborting the job")
             world.abort(status: 1)
         }
     }
@@ -135,10 +136,10 @@ enum CLI {
         } catch let error as UsageError {
             return usageFailure(error.description, command: command)
         } catch let stop as Interrupted {
-            printError("metarl \(command.name): \(stop)")
+            printError("\(command.label): \(stop)")
             return 130
         } catch {
-            printError("metarl \(command.name): error: \(error)")
+            printError("\(command.label): error: \(error)")
             return 1
         }
     }
@@ -158,12 +159,18 @@ enum CLI {
 
     static func usageFailure(_ message: String, command: (any Command.Type)?) -> Int32 {
         if let command {
-            printError("metarl \(command.name): error: \(message)\nSee 'metarl help \(command.name)'.")
+            let see = command.name.isEmpty ? "metarl --help" : "metarl help \(command.name)"
+            printError("\(command.label): error: \(message)\nSee '\(see)'.")
         } else {
             printError("metarl: error: \(message)\nSee 'metarl --help'.")
         }
         return 2
     }
+}
+
+extension Command {
+    /// How messages name the command: "metarl train", or "metarl" for the default job.
+    static var label: String { name.isEmpty ? "metarl" : "metarl \(name)" }
 }
 
 /// Human messages go to stderr; stdout carries only machine-readable output.

@@ -11,6 +11,29 @@ struct CLIBasicsTests {
         #expect(r.stdout.contains("Usage: metarl"))
     }
 
+    @Test("every subcommand: --help and 'help X' show its usage and an example; an unknown flag is a usage error (2)")
+    func everySubcommand() throws {
+        let overview = try runMetarl(["--help"]).stdout
+        // The subcommand list: indented lines after "Subcommands:", name then two spaces.
+        let names = overview.components(separatedBy: "Subcommands:\n")[1].split(separator: "\n")
+            .prefix { $0.hasPrefix("  ") }
+            .map { $0.trimmingCharacters(in: .whitespaces).components(separatedBy: "  ")[0] }
+        #expect(names.count >= 16 && names.contains("render") && names.contains("report"), "\(names)")
+        for name in names {
+            let words = name.split(separator: " ").map(String.init)
+            for arguments in [["help"] + words, words + ["--help"]] {
+                let r = try runMetarl(arguments)
+                #expect(r.status == 0 && r.stdout.hasPrefix("Usage: metarl \(name)") && r.stdout.contains("Example"), "\(arguments)")
+            }
+            // Before any work: a usage error (the first problem found: a missing argument or the flag).
+            let bad = try runMetarl(words + ["--no-such-flag"])
+            #expect(bad.status == 2 && bad.stderr.hasPrefix("metarl \(name): error: ") && bad.stderr.contains("See 'metarl help \(name)'"),
+                    "\(name): \(bad.status) \(bad.stderr)")
+        }
+        let defaultJob = try runMetarl(["--no-such-flag"])
+        #expect(defaultJob.status == 2 && defaultJob.stderr.hasPrefix("metarl: error: unknown option '--no-such-flag'"), "\(defaultJob.stderr)")
+    }
+
     @Test("an unknown subcommand exits 2 and names it")
     func unknownSubcommand() throws {
         let r = try runMetarl(["frobnicate"])
