@@ -23,6 +23,7 @@ public struct PolicyCheckpoint: Codable, Sendable, Equatable {
         public var name: String
         public var shape: [Int]
         public var values: [Float]
+        public init(name: String, shape: [Int], values: [Float]) { self.name = name; self.shape = shape; self.values = values }
     }
 
     /// The checkpoint of `policy` at `parameters`.

@@ -21,7 +21,9 @@ struct Evaluate: Command {
     policy's parameters (adapt_step 0), then n times: K adaptation episodes with the current
     parameters, one adaptation step, M fresh evaluation episodes. Policies act stochastically, as
     in meta-training. A meta-trained policy adapts with its own inner step (α, baseline and inner
-    objective from its config.json); a single-task policy does not adapt.
+    objective from its config.json); a single-task policy does not adapt. A recurrent policy
+    (--algo rl2-ppo) adapts within a trial, without a gradient step: for each task M trials of
+    n + 1 episodes, adapt_step j scoring episode j of the trials (K is unused); method "rl2-ppo".
 
     Scores are aggregated per method and adaptation step over tasks × seeds: mean, IQM
     (interquartile mean) and 95% confidence intervals of the mean from a stratified bootstrap
@@ -61,7 +63,9 @@ struct Evaluate: Command {
     """
 
     let policyPath: String
-    let loaded: LoadedPolicy
+    /// The policy: feed-forward (meta-trained or single-task) or recurrent (rl2-ppo).
+    let loaded: LoadedPolicy?
+    let recurrent: LoadedRecurrentPolicy?
     let envName: String
     let family: TaskFamily
     let split: Split
@@ -94,8 +98,12 @@ struct Evaluate: Command {
         out = try arguments.option("out")
         policyPath = try arguments.requiredPositional("POLICY_DIR")
         try arguments.finish()
-        loaded = try LoadedPolicy(policyPath)
-        guard let envName = envText ?? loaded.env else {
+        if let dir = LoadedRecurrentPolicy.locate(policyPath) {
+            recurrent = try LoadedRecurrentPolicy(dir); loaded = nil
+        } else {
+            loaded = try LoadedPolicy(policyPath); recurrent = nil
+        }
+        guard let envName = envText ?? loaded?.env ?? recurrent?.env else {
             throw UsageError("missing --env NAME|FILE (\(policyPath) records no environment)")
         }
         self.envName = envName
@@ -133,9 +141,12 @@ struct Evaluate: Command {
         func visit<E: Environment, TS: TaskSampler>(_ environment: E, tasks sampler: TS, family: TaskFamily) throws -> EvaluationReport
             where TS.Task == E.Task {
             let c = command
-            guard environment.spec.observationSize == c.loaded.policy.observationDimension,
-                  environment.spec.actionSize == c.loaded.policy.actionDimension else {
-                throw RuntimeError("\(c.policyPath): the policy takes \(c.loaded.policy.observationDimension) observations and gives \(c.loaded.policy.actionDimension) actions; \(c.envName) has \(environment.spec.observationSize) and \(environment.spec.actionSize)")
+            let spec = environment.spec
+            let expected: (Int, Int) = c.loaded.map { ($0.policy.observationDimension, $0.policy.actionDimension) }
+                ?? (c.recurrent!.learner.policy.inputSize, c.recurrent!.learner.policy.actionSize)
+            let needed = c.recurrent == nil ? spec.observationSize : rl2InputSize(spec)
+            guard expected == (needed, spec.actionSize) else {
+                throw RuntimeError("\(c.policyPath): the policy takes \(expected.0) inputs and gives \(expected.1) actions; \(c.envName) needs \(needed) and \(spec.actionSize)")
             }
             let tasks = evaluationTasks(sampler, split: c.split, count: c.taskCount, seed: c.taskSeed)
             let progress = isatty(STDERR_FILENO) != 0
@@ -146,18 +157,26 @@ struct Evaluate: Command {
                 if scores[s.method] == nil { order.append(s.method) }
                 scores[s.method, default: []].append(s)
             }
-            let method = c.loaded.method
+            // The baselines are feed-forward policies; beside a recurrent one, shaped as the MLP
+            // policies of meta-training are ([64, 64]) with its σ₀.
+            let baselinePolicy = c.loaded?.policyConfig ?? PolicyConfig(hiddenSizes: [64, 64], initialStd: c.recurrent!.learner.config.initialStd)
             for seed in c.seeds {
-                if progress { printError("seed \(seed): \(method.name) on \(tasks.count) \(c.split.rawValue) tasks") }
-                record(metaTest(method, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
+                if let recurrent = c.recurrent {
+                    if progress { printError("seed \(seed): rl2-ppo on \(tasks.count) \(c.split.rawValue) tasks") }
+                    record(rl2MetaTest(recurrent.learner, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
+                } else {
+                    let method = c.loaded!.method
+                    if progress { printError("seed \(seed): \(method.name) on \(tasks.count) \(c.split.rawValue) tasks") }
+                    record(metaTest(method, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
+                }
                 guard c.baselines else { continue }
                 if progress { printError("seed \(seed): training the multitask baseline (\(c.baselineIterations) iterations)") }
-                let multitask = trainMultitaskBaseline(environment: environment, sampler: sampler, policy: c.loaded.policyConfig,
+                let multitask = trainMultitaskBaseline(environment: environment, sampler: sampler, policy: baselinePolicy,
                                                        iterations: c.baselineIterations, seed: seed, threads: c.threads)
                 let methods: [any AdaptationMethod] = [
                     NoAdaptation(name: "multitask", policy: multitask.policy, parameters: multitask.parameters),
                     FineTuning(name: "multitask-finetune", policy: multitask.policy, parameters: multitask.parameters),
-                    c.loaded.scratch(spec: environment.spec, seed: seed),
+                    c.loaded?.scratch(spec: spec, seed: seed) ?? FineTuning(scratch: baselinePolicy, spec: spec, seed: seed),
                 ]
                 for baseline in methods {
                     if progress { printError("seed \(seed): \(baseline.name)") }

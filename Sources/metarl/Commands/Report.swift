@@ -11,7 +11,8 @@ struct ReportCommand: Command {
            metarl report EVAL.json|POLICY_DIR [--out DIR]
 
     From run directories (metarl train --out): curves.svg (success before and after adaptation;
-    single-task: success) and returns.svg (the same for the return) against the iteration. With
+    single-task: success; rl2-ppo: success in each episode of a trial) and returns.svg (the same
+    for the return) against the iteration. With
     several runs (seeds) each curve is their mean with a 95% bootstrap band over the runs, up to
     the shortest run's length.
 
@@ -83,10 +84,16 @@ struct ReportCommand: Command {
 
     private func runReport() throws -> ([(String, String)], String) {
         let runs = try inputs.map { try LoggedRun(directory: $0) }
-        let meta = runs[0].columns.contains("post_update_success_rate")
-        guard runs.allSatisfy({ $0.columns.contains("post_update_success_rate") == meta }) else {
-            throw UsageError("the runs mix meta-training and single-task logs")
+        // Three kinds of log: meta-training (before/after adaptation), RL² (each episode of a
+        // trial), single-task.
+        func kind(_ run: LoggedRun) -> String {
+            run.columns.contains("post_update_success_rate") ? "meta" : run.columns.contains("success_episode_1") ? "rl2" : "single"
         }
+        let logKind = kind(runs[0])
+        guard runs.allSatisfy({ kind($0) == logKind }) else {
+            throw UsageError("the runs mix kinds of training (meta-training, rl2-ppo, single-task)")
+        }
+        let meta = logKind == "meta"
         let length = runs.map(\.rows.count).min()!
         guard length > 0 else { throw RuntimeError("\(inputs[runs.firstIndex { $0.rows.isEmpty }!].path): the learning curve has no iterations") }
         func series(_ column: String, _ name: String) throws -> PlotSeries {
@@ -97,11 +104,20 @@ struct ReportCommand: Command {
             return PlotSeries(name: name + " (mean of \(runs.count) runs, 95% band)", x: x, y: summaries.map(\.mean),
                               band: (summaries.map { $0.ci95[0] }, summaries.map { $0.ci95[1] }))
         }
-        let success = meta ? [try series("pre_update_success_rate", "before adaptation"), try series("post_update_success_rate", "after adaptation")]
-                           : [try series("success_rate", "success")]
-        let returns = meta ? [try series("pre_update_return", "before adaptation"), try series("post_update_return", "after adaptation")]
-                           : [try series("average_return", "return")]
-        let what = meta ? "meta-training (train tasks)" : "training"
+        let episodes = (1...).prefix { runs[0].columns.contains("success_episode_\($0)") }
+        let success: [PlotSeries], returns: [PlotSeries]
+        switch logKind {
+        case "meta":
+            success = [try series("pre_update_success_rate", "before adaptation"), try series("post_update_success_rate", "after adaptation")]
+            returns = [try series("pre_update_return", "before adaptation"), try series("post_update_return", "after adaptation")]
+        case "rl2":
+            success = try episodes.map { try series("success_episode_\($0)", "episode \($0) of the trial") }
+            returns = try episodes.map { try series("return_episode_\($0)", "episode \($0) of the trial") }
+        default:
+            success = [try series("success_rate", "success")]
+            returns = [try series("average_return", "return")]
+        }
+        let what = meta || logKind == "rl2" ? "meta-training (train tasks)" : "training"
         let curves = Plot(title: "Success rate during \(what)", xLabel: "iteration", yLabel: "success rate", series: success).svg
         let returnPlot = Plot(title: "Return during \(what)", xLabel: "iteration", yLabel: "mean return", series: returns).svg
         var body = "<h1>MetaRL training report</h1>\n<table><tr><th>run</th><th>algo</th><th>env</th><th>seed</th><th>iterations</th><th>command</th></tr>\n"

@@ -192,6 +192,9 @@ func readPolicyCheckpoint(_ path: String) throws
     guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
         throw RuntimeError("\(path): not a policy directory (no weights.json in it or in its policy/ folder)")
     }
+    if LoadedRecurrentPolicy.locate(path) != nil {
+        throw RuntimeError("\(file.path): a recurrent (rl2-ppo) policy, which adapts within a trial: evaluate it with 'metarl evaluate'; this command takes feed-forward policies")
+    }
     do {
         let checkpoint = try JSONDecoder().decode(PolicyCheckpoint.self, from: Foundation.Data(contentsOf: file))
         let (policy, parameters) = try checkpoint.restore()

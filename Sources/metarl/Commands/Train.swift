@@ -26,6 +26,13 @@ struct Train: Command {
       fomaml     first-order meta-gradient, TRPO outer step
       reptile    several inner steps per task on fresh episodes, θ ← θ + ε·mean(θ̃ − θ)
 
+    RL² (--algo rl2-ppo): a GRU policy whose input is the observation with the previous action,
+    reward and done flag; its state is carried across the episodes of a trial (episodesPerTrial
+    of one task, default 2) and reset between trials. Each iteration samples trialsPerTask trials
+    of a meta-batch of train tasks and takes PPO steps on whole trials (backpropagation through
+    time); adaptation is the trial itself. The log's columns: iteration, return_episode_k and
+    success_episode_k for each episode k of a trial, loss, approximate_kl, seconds. One process.
+
     Options:
       --algo A          one of the above (single-task: may be omitted when --config names one)
       --env NAME|FILE   point-navigation, a robot-suite family (reach, push, grasp-lift,
@@ -75,6 +82,7 @@ struct Train: Command {
       metarl train --algo maml-trpo --env reach --iterations 300 --threads 2 --out runs/reach-maml
       mpirun -n 4 metarl train --algo maml-trpo --env reach --iterations 300 --out runs/reach-maml-4
       metarl train --resume runs/reach-maml
+      metarl train --algo rl2-ppo --env point-navigation --iterations 100 --threads 2 --out runs/rl2
     """
 
     let config: TrainingConfig
@@ -89,6 +97,8 @@ struct Train: Command {
     let commandLine: String
     /// Set for a meta-learning --algo or --resume (meta-training; the fields above are then unused).
     let meta: TrainMeta?
+    /// Set for --algo rl2-ppo (the fields above are then unused).
+    let rl2: TrainRL2?
     /// The ranks of an MPI launch (one process otherwise); rank 0 alone writes and prints.
     let world: any Communicator
 
@@ -116,12 +126,25 @@ struct Train: Command {
                 throw UsageError("option --\(name): --resume takes the run's own settings from \(resumeDir); drop --\(name)")
             }
             meta = try TrainMeta(resume: resumeDir, iterations: iterationsGiven, threads: threads, world: world, commandLine: commandLine)
-            envName = meta!.envName; environment = nil; config = TrainingConfig.defaults(for: .trpo)
+            envName = meta!.envName; environment = nil; config = TrainingConfig.defaults(for: .trpo); rl2 = nil
             try meta!.checkSpread()
             return
         }
         guard let envName = envText else { throw UsageError("missing --env NAME") }
         self.envName = envName
+        if algoText == "rl2-ppo" {
+            for (name, given) in [("goal", goalText != nil), ("episodes", episodes != nil)] where given {
+                throw UsageError("option --\(name): rl2-ppo trains on hidden tasks in trials (episodesPerTrial in --config); drop --\(name)")
+            }
+            guard world.size == 1 else { throw UsageError("--algo rl2-ppo runs in one process (threads: --threads); run it without mpirun") }
+            let family = try TaskFamily.resolve(envName)
+            let rl2Config = try configPath.map(loadRL2Config) ?? TrainRL2.defaults(family: family)
+            rl2 = TrainRL2(envName: envName, family: family, config: rl2Config, iterations: iterations, seed: seed, threads: threads,
+                           out: out, commandLine: commandLine)
+            meta = nil; environment = nil; config = TrainingConfig.defaults(for: .trpo)
+            return
+        }
+        rl2 = nil
         if let algoText, let metaAlgorithm = MetaAlgorithm(rawValue: algoText) {
             guard goalText == nil else { throw UsageError("option --goal: --algo \(algoText) meta-trains on hidden tasks; drop --goal") }
             let family = try TaskFamily.resolve(envName)
@@ -145,7 +168,7 @@ struct Train: Command {
         var algorithm: Algorithm?
         if let algoText {
             guard let a = Algorithm(rawValue: algoText) else {
-                let known = (Algorithm.allCases.map(\.rawValue) + MetaAlgorithm.allCases.map(\.rawValue)).joined(separator: ", ")
+                let known = (Algorithm.allCases.map(\.rawValue) + MetaAlgorithm.allCases.map(\.rawValue) + ["rl2-ppo"]).joined(separator: ", ")
                 throw UsageError("option --algo: expected one of \(known), found '\(algoText)'")
             }
             algorithm = a
@@ -179,6 +202,15 @@ struct Train: Command {
     }
 
     func run() throws {
+        if let rl2 {
+            if showConfig {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rl2.config), as: UTF8.self))
+                return
+            }
+            return try rl2.run()
+        }
         if let meta {
             if showConfig {
                 let encoder = JSONEncoder()

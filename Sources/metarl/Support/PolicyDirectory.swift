@@ -4,7 +4,7 @@ import PolicyGradient
 /// Writes a policy directory — weights.json (the checkpoint), config.json, optionally run.json,
 /// and command.txt — into a temporary sibling, then renames it to `destination` (replacing an
 /// older one), so the directory appears whole or not at all.
-func writePolicyDirectory(_ destination: URL, checkpoint: PolicyCheckpoint, config: some Encodable,
+func writePolicyDirectory(_ destination: URL, checkpoint: some Encodable, config: some Encodable,
                           run: (any Encodable)? = nil, commandLine: String) throws {
     let fm = FileManager.default
     let parent = destination.deletingLastPathComponent()

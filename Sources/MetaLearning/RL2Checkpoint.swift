@@ -1,0 +1,52 @@
+import Autodiff
+import PolicyGradient
+
+// A saved recurrent policy (RL²'s weights.json): the GRU policy's sizes and named weights.
+// Restoring checks the format, every name and shape, and every value, never trapping on a bad
+// file; errors are PolicyCheckpoint.Invalid with the field that is wrong.
+
+/// A GaussianGRUPolicy's architecture and weights, Codable.
+public struct RecurrentPolicyCheckpoint: Codable, Sendable, Equatable {
+    /// "metarl-gaussian-gru-policy": identifies the file's kind.
+    public var format: String
+    public var version: Int
+    public var inputSize: Int
+    public var hiddenSize: Int
+    public var actionSize: Int
+    public var tensors: [PolicyCheckpoint.NamedTensor]
+
+    public static let formatName = "metarl-gaussian-gru-policy"
+
+    public init(policy: GaussianGRUPolicy<Float>, parameters: Parameters<Float>) {
+        format = Self.formatName; version = 1
+        inputSize = policy.inputSize; hiddenSize = policy.hiddenSize; actionSize = policy.actionSize
+        tensors = zip(parameters.names, parameters.tensors).map {
+            PolicyCheckpoint.NamedTensor(name: $0, shape: $1.shape.dims, values: $1.scalars)
+        }
+    }
+
+    public func restore() throws -> (policy: GaussianGRUPolicy<Float>, parameters: Parameters<Float>) {
+        typealias Invalid = PolicyCheckpoint.Invalid
+        guard format == Self.formatName else { throw Invalid(description: "format: expected '\(Self.formatName)', found '\(format)'") }
+        guard version == 1 else { throw Invalid(description: "version: expected 1, found \(version)") }
+        for (name, v) in [("inputSize", inputSize), ("hiddenSize", hiddenSize), ("actionSize", actionSize)] where v <= 0 || v > 1 << 16 {
+            throw Invalid(description: "\(name): expected 1...65536, found \(v)")
+        }
+        var rng = SystemRandomNumberGenerator()   // weights are replaced below; only the layout is used
+        let policy = GaussianGRUPolicy<Float>(inputSize: inputSize, hiddenSize: hiddenSize, actionSize: actionSize, using: &rng)
+        let layout = policy.parameters
+        guard tensors.count == layout.names.count else { throw Invalid(description: "tensors: expected \(layout.names.count), found \(tensors.count)") }
+        var restored: [Tensor<Float>] = []
+        for (i, t) in tensors.enumerated() {
+            let name = layout.names[i], shape = layout.tensors[i].shape.dims
+            guard t.name == name else { throw Invalid(description: "tensors[\(i)].name: expected '\(name)', found '\(t.name)'") }
+            guard t.shape == shape else { throw Invalid(description: "tensors[\(i)] '\(name)': shape expected \(shape), found \(t.shape)") }
+            guard t.values.count == shape.reduce(1, *) else {
+                throw Invalid(description: "tensors[\(i)] '\(name)': expected \(shape.reduce(1, *)) values, found \(t.values.count)")
+            }
+            guard t.values.allSatisfy(\.isFinite) else { throw Invalid(description: "tensors[\(i)] '\(name)': non-finite value") }
+            restored.append(Tensor(shape, t.values))
+        }
+        return (policy, Parameters(names: layout.names, tensors: restored))
+    }
+}
