@@ -180,11 +180,13 @@ public struct TrialSampler<E: Environment>: Sendable {
 }
 
 /// What one RL² update did.
-public struct RL2UpdateStatistics: Sendable, Equatable {
+public struct RL2UpdateStatistics: Sendable, Equatable, Codable {
     /// The clipped PPO loss at the last epoch.
     public var loss: Double
     /// mean(log π_old − log π_new) over the steps after the update: an estimate of KL(old ‖ new).
     public var approximateKL: Double
+    /// False when the update produced a non-finite parameter and was dropped (loss and KL are then 0).
+    public var accepted: Bool
 }
 
 /// The recurrent policy with its PPO state.
@@ -263,17 +265,17 @@ public struct RL2Learner: Sendable {
             (θ, state) = optimizer.step(θ, gradient: gradients(of: loss, wrt: θt), state: state)
             lastLoss = Double(loss.scalar)
         }
-        guard θ.isFinite else { return RL2UpdateStatistics(loss: lastLoss, approximateKL: .nan) }
+        guard θ.isFinite else { return RL2UpdateStatistics(loss: 0, approximateKL: 0, accepted: false) }
         parameters = θ; adam = state
         let after = logLikelihood(data, trials: B, parameters: θ)
         let kl = Double((old - after).mean().scalar)
-        return RL2UpdateStatistics(loss: lastLoss, approximateKL: kl)
+        return RL2UpdateStatistics(loss: lastLoss, approximateKL: kl, accepted: true)
     }
 }
 
 /// One RL² iteration's record: per episode of the trial, the mean return and success rate of
 /// the sampled trials, and the update's statistics.
-public struct RL2Iteration: Sendable, Equatable {
+public struct RL2Iteration: Sendable, Equatable, Codable {
     public var returns: [Double]
     public var successRates: [Double]
     public var statistics: RL2UpdateStatistics

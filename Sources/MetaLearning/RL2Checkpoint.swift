@@ -50,3 +50,54 @@ public struct RecurrentPolicyCheckpoint: Codable, Sendable, Equatable {
         return (policy, Parameters(names: layout.names, tensors: restored))
     }
 }
+
+/// An RL² training run's state after `curve.count` iterations: config, weights, Adam's moments
+/// and the curve. Floats round-trip through JSON exactly, so a resumed run is bit-identical.
+public struct RL2TrainingCheckpoint: Codable, Sendable, Equatable {
+    /// "metarl-rl2-training-state".
+    public var format: String
+    public var version: Int
+    public var config: RL2Config
+    public var policy: RecurrentPolicyCheckpoint
+    public var optimizerFirstMoment: [Float]
+    public var optimizerSecondMoment: [Float]
+    public var optimizerStep: Int
+    public var curve: [RL2Iteration]
+
+    public static let formatName = "metarl-rl2-training-state"
+
+    public init(learner: RL2Learner, curve: [RL2Iteration]) {
+        format = Self.formatName; version = 1; config = learner.config
+        policy = RecurrentPolicyCheckpoint(policy: learner.policy, parameters: learner.parameters)
+        optimizerFirstMoment = learner.adam.m.flattened().scalars
+        optimizerSecondMoment = learner.adam.v.flattened().scalars
+        optimizerStep = learner.adam.step
+        self.curve = curve
+    }
+
+    /// The learner and curve, after checking the format, config, shapes and moments.
+    public func restore() throws -> (learner: RL2Learner, curve: [RL2Iteration]) {
+        typealias Invalid = PolicyCheckpoint.Invalid
+        guard format == Self.formatName else { throw Invalid(description: "format: expected '\(Self.formatName)', found '\(format)'") }
+        guard version == 1 else { throw Invalid(description: "version: expected 1, found \(version)") }
+        let issues = config.issues()
+        guard issues.isEmpty else { throw Invalid(description: "config: \(issues.joined(separator: "; "))") }
+        let (network, parameters) = try policy.restore()
+        guard network.hiddenSize == config.hiddenSize else {
+            throw Invalid(description: "policy.hiddenSize \(network.hiddenSize) differs from config.hiddenSize \(config.hiddenSize)")
+        }
+        let count = parameters.scalarCount
+        for (name, moment) in [("optimizerFirstMoment", optimizerFirstMoment), ("optimizerSecondMoment", optimizerSecondMoment)] {
+            guard moment.count == count else { throw Invalid(description: "\(name): expected \(count) values, found \(moment.count)") }
+            guard moment.allSatisfy(\.isFinite) else { throw Invalid(description: "\(name): non-finite value") }
+        }
+        guard optimizerSecondMoment.allSatisfy({ $0 >= 0 }) else { throw Invalid(description: "optimizerSecondMoment: negative value") }
+        guard optimizerStep >= 0 else { throw Invalid(description: "optimizerStep: expected ≥ 0, found \(optimizerStep)") }
+        guard curve.allSatisfy({ $0.returns.count == config.episodesPerTrial && $0.successRates.count == config.episodesPerTrial }) else {
+            throw Invalid(description: "curve: every iteration needs \(config.episodesPerTrial) returns and success rates")
+        }
+        let adam = Adam<Float>.State(m: parameters.unflattened(Tensor(optimizerFirstMoment)),
+                                     v: parameters.unflattened(Tensor(optimizerSecondMoment)), step: optimizerStep)
+        return (RL2Learner(config: config, policy: network, parameters: parameters, adam: adam), curve)
+    }
+}

@@ -44,6 +44,17 @@ struct RL2CommandTests {
         #expect(curves.contains("episode 1 of the trial") && curves.contains("episode 2 of the trial"))
 
         // Feed-forward-only commands say what a recurrent policy is instead of failing on its format.
+        // Resumed to 3 iterations: the same parameters as a straight 3-iteration run, and the
+        // log holds all three rows.
+        let resume = try runMetarl(["train", "--resume", run.path, "--iterations", "3"], currentDirectory: checkoutRoot)
+        #expect(resume.status == 0, "\(resume.stderr)")
+        let straight = try runMetarl(["train", "--algo", "rl2-ppo", "--env", "point-navigation", "--iterations", "3", "--seed", "3"],
+                                     currentDirectory: checkoutRoot)
+        #expect(try lastJSON(resume.stdout)["parameters_checksum"] as? String == lastJSON(straight.stdout)["parameters_checksum"] as? String)
+        let rowsAfter = try String(contentsOf: run.appendingPathComponent("learning_curve.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rowsAfter.count == 4 && rowsAfter[1].hasPrefix("0,") && rowsAfter[3].hasPrefix("2,"))
+        let again = try runMetarl(["train", "--resume", run.path, "--iterations", "2"], currentDirectory: checkoutRoot)
+        #expect(again.status == 2 && again.stderr.contains("already done 3 iterations"), "\(again.stderr)")
         let rollout = try runMetarl(["rollout", "point-navigation", "--policy", run.path], currentDirectory: checkoutRoot)
         #expect(rollout.status == 1 && rollout.stderr.contains("recurrent (rl2-ppo) policy"))
     }

@@ -8,7 +8,7 @@ import RL
 /// `metarl train`: single-task policy-gradient training with a learning-curve log and a saved policy.
 struct Train: Command {
     static let name = "train"
-    static let abstract = "Train a policy on one task (VPG, PPO, TRPO) or meta-train one on a task family (MAML, ProMP, Reptile)."
+    static let abstract = "Train a policy on one task (VPG, PPO, TRPO) or meta-train one on a task family (MAML, ProMP, Reptile, RL²)."
     static let help = """
     Usage: metarl train --algo A --env NAME|FILE [--goal x,y[,z]] [--iterations N] [--seed S] [--threads T]
                         [--episodes E] [--config FILE.json] [--out DIR] [--show-config]
@@ -31,7 +31,8 @@ struct Train: Command {
     of one task, default 2) and reset between trials. Each iteration samples trialsPerTask trials
     of a meta-batch of train tasks and takes PPO steps on whole trials (backpropagation through
     time); adaptation is the trial itself. The log's columns: iteration, return_episode_k and
-    success_episode_k for each episode k of a trial, loss, approximate_kl, seconds. One process.
+    success_episode_k for each episode k of a trial, loss, approximate_kl, seconds. One process;
+    checkpoint.json after every iteration, so --resume and Ctrl-C work as for meta-training.
 
     Options:
       --algo A          one of the above (single-task: may be omitted when --config names one)
@@ -52,8 +53,8 @@ struct Train: Command {
                         config.json, run.json, command.txt). Meta-training: a run directory with
                         run.json, checkpoint.json and the log (after every iteration, written
                         atomically) and, at the end, policy/
-      --resume DIR      continue a meta-training run directory from its checkpoint; the result is
-                        bit-identical to a run that was never interrupted
+      --resume DIR      continue a meta-training (or rl2-ppo) run directory from its checkpoint;
+                        the result is bit-identical to a run that was never interrupted
 
     The log: learning_curve.csv, the same rows as metrics.jsonl (one JSON object per iteration),
     and TensorBoard scalars in events.out.tfevents.metarl (tensorboard --logdir DIR).
@@ -124,6 +125,14 @@ struct Train: Command {
             for (name, given) in [("algo", algoText != nil), ("env", envText != nil), ("seed", seedGiven != nil), ("config", configPath != nil),
                                   ("episodes", episodes != nil), ("goal", goalText != nil), ("out", out != nil)] where given {
                 throw UsageError("option --\(name): --resume takes the run's own settings from \(resumeDir); drop --\(name)")
+            }
+            struct AlgoField: Decodable { let algo: String }
+            if let run = try? JSONDecoder().decode(AlgoField.self, from: Data(contentsOf: URL(fileURLWithPath: resumeDir).appendingPathComponent("run.json"))),
+               run.algo == "rl2-ppo" {
+                guard world.size == 1 else { throw UsageError("--algo rl2-ppo runs in one process (threads: --threads); run it without mpirun") }
+                rl2 = try TrainRL2(resume: resumeDir, iterations: iterationsGiven, threads: threads, commandLine: commandLine)
+                envName = rl2!.envName; meta = nil; environment = nil; config = TrainingConfig.defaults(for: .trpo)
+                return
             }
             meta = try TrainMeta(resume: resumeDir, iterations: iterationsGiven, threads: threads, world: world, commandLine: commandLine)
             envName = meta!.envName; environment = nil; config = TrainingConfig.defaults(for: .trpo); rl2 = nil

@@ -1,13 +1,17 @@
 import Foundation
 import Autodiff
 import MetaLearning
+import PolicyGradient
 import RL
 import Collectives
 
 /// `metarl train --algo rl2-ppo`: RL² (a GRU policy trained with PPO over trials) on a task
 /// family, into a run directory:
 ///
-///   DIR/run.json            algo, env, seed, iterations, the command, start time, machine, commit
+///   DIR/run.json            algo, env, seed, iterations, the command, start time, machine, commit,
+///                           each iteration's wall-clock time
+///   DIR/checkpoint.json     the state after the last finished iteration (written atomically):
+///                           what --resume continues from, bit-identically
 ///   DIR/learning_curve.csv  one row per iteration (also metrics.jsonl and TensorBoard scalars):
 ///                           return and success of each episode of the sampled trials, the PPO
 ///                           loss and the approximate KL
@@ -22,6 +26,41 @@ struct TrainRL2 {
     let threads: Int
     let out: String?
     let commandLine: String
+    /// A resumed run's learner and curve, and its iterations' wall-clock times.
+    var resumed: (learner: RL2Learner, curve: [RL2Iteration])? = nil
+    var previousTimes: [Double] = []
+    var startTime = Date().timeIntervalSince1970
+
+    init(envName: String, family: TaskFamily, config: RL2Config, iterations: Int, seed: UInt64, threads: Int, out: String?,
+         commandLine: String) {
+        self.envName = envName; self.family = family; self.config = config; self.iterations = iterations; self.seed = seed
+        self.threads = threads; self.out = out; self.commandLine = commandLine
+    }
+
+    /// A run continued from DIR: env, seed and config from its files; `iterations` (the new
+    /// target) defaults to the one it was started with.
+    init(resume dir: String, iterations: Int?, threads: Int, commandLine: String) throws {
+        let base = URL(fileURLWithPath: dir)
+        let runURL = base.appendingPathComponent("run.json"), checkpointURL = base.appendingPathComponent("checkpoint.json")
+        let run = try decodeFile(RunFile.self, at: runURL)
+        let checkpoint = try decodeFile(RL2TrainingCheckpoint.self, at: checkpointURL)
+        let state: (learner: RL2Learner, curve: [RL2Iteration])
+        do { state = try checkpoint.restore() } catch let error as PolicyCheckpoint.Invalid {
+            throw RuntimeError("\(checkpointURL.path): \(error.description)")
+        }
+        guard let seed = UInt64(run.seed) else { throw RuntimeError("\(runURL.path): seed: expected an integer, found '\(run.seed)'") }
+        guard run.times.count >= state.curve.count else {
+            throw RuntimeError("\(runURL.path): times: \(run.times.count) entries for \(state.curve.count) iterations")
+        }
+        self.init(envName: run.env, family: try TaskFamily.resolve(run.env), config: checkpoint.config,
+                  iterations: iterations ?? run.iterations, seed: seed, threads: threads, out: dir, commandLine: commandLine)
+        resumed = state
+        previousTimes = Array(run.times.prefix(state.curve.count))
+        startTime = run.started
+        guard self.iterations >= state.curve.count else {
+            throw UsageError("option --iterations: the run in \(dir) has already done \(state.curve.count) iterations")
+        }
+    }
 
     /// The settings for `family`: point-navigation as is; the arm families with σ₀ = 0.5 of the
     /// ±1 action box (the MLP policies' choice), otherwise untuned.
@@ -35,6 +74,8 @@ struct TrainRL2 {
         var command: String
         var started: Double
         var provenance: Provenance?
+        /// Seconds since `started` at the end of each finished iteration.
+        var times: [Double]
     }
 
     func run() throws {
@@ -43,11 +84,6 @@ struct TrainRL2 {
             do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
                 throw RuntimeError("\(dir.path): cannot create the directory (\(NumericCSV.reason(error)))")
             }
-            let pretty = JSONEncoder()
-            pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let run = RunFile(algo: "rl2-ppo", env: envName, seed: "\(seed)", iterations: iterations, command: commandLine,
-                              started: Date().timeIntervalSince1970, provenance: Provenance.current(ranks: 1))
-            try writeAtomically(dir.appendingPathComponent("run.json"), try pretty.encode(run))
         }
         let outcome = try family.visit(Job(train: self, dir: dir))
         var line = JSONLine()
@@ -81,30 +117,56 @@ struct TrainRL2 {
             where TS.Task == E.Task {
             let t = train
             let start = Date()
-            var trainer = RL2Trainer(config: t.config, environment: environment, tasks: tasks, seed: t.seed, threads: t.threads)
-            var curve: [RL2Iteration] = []
+            let offset = t.previousTimes.last ?? 0
+            var trainer: RL2Trainer<E, TS>
+            var curve: [RL2Iteration]
+            if let resumed = t.resumed {
+                trainer = RL2Trainer(learner: resumed.learner, iteration: resumed.curve.count, environment: environment, tasks: tasks,
+                                     seed: t.seed, threads: t.threads)
+                curve = resumed.curve
+            } else {
+                trainer = RL2Trainer(config: t.config, environment: environment, tasks: tasks, seed: t.seed, threads: t.threads)
+                curve = []
+            }
+            var times = t.previousTimes
             var progress = ProgressLine(total: t.iterations)
             let N = t.config.episodesPerTrial
             let columns = ["iteration"] + (1...N).map { "return_episode_\($0)" } + (1...N).map { "success_episode_\($0)" }
                 + ["loss", "approximate_kl", "seconds"]
-            var log = RunLog(columns: columns, group: "rl2", startTime: start.timeIntervalSince1970)
+            let provenance = Provenance.current(ranks: 1)
             Interrupt.shared.install()
             var interrupted: Interrupted?
-            for i in 0..<t.iterations {
+            while curve.count < t.iterations {
                 let r = trainer.step()
                 curve.append(r)
-                let elapsed = Date().timeIntervalSince(start)
-                log.append([.int(i)] + r.returns.map { .double($0) } + r.successRates.map { .double($0) }
-                           + [.double(r.statistics.loss), .double(r.statistics.approximateKL), .double(elapsed)],
-                           wallTime: start.timeIntervalSince1970 + elapsed)
-                if let dir { try log.write(to: dir) }
-                progress.update(done: i + 1, String(format: "return %@  success %@ (episodes of a trial)",
-                                                    r.returns.map { String(format: "%.2f", $0) }.joined(separator: " → "),
-                                                    r.successRates.map { String(format: "%.2f", $0) }.joined(separator: " → ")))
-                if i + 1 < t.iterations, Interrupt.shared.requested(SingleProcess()) {
+                times.append(offset + Date().timeIntervalSince(start))
+                if let dir {
+                    // Checkpoint, run file and log after every iteration, each written atomically.
+                    let compact = JSONEncoder()
+                    compact.outputFormatting = [.sortedKeys]
+                    let pretty = JSONEncoder()
+                    pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try writeAtomically(dir.appendingPathComponent("checkpoint.json"),
+                                        try compact.encode(RL2TrainingCheckpoint(learner: trainer.learner, curve: curve)))
+                    let run = RunFile(algo: "rl2-ppo", env: t.envName, seed: "\(t.seed)", iterations: t.iterations, command: t.commandLine,
+                                      started: t.startTime, provenance: provenance, times: times)
+                    try writeAtomically(dir.appendingPathComponent("run.json"), try pretty.encode(run))
+                    var log = RunLog(columns: columns, group: "rl2", startTime: t.startTime)
+                    for (i, (row, seconds)) in zip(curve, times).enumerated() {
+                        log.append([.int(i)] + row.returns.map { .double($0) } + row.successRates.map { .double($0) }
+                                   + [.double(row.statistics.loss), .double(row.statistics.approximateKL), .double(seconds)],
+                                   wallTime: t.startTime + seconds)
+                    }
+                    try log.write(to: dir)
+                }
+                progress.update(done: curve.count, String(format: "return %@  success %@ (episodes of a trial)",
+                                                          r.returns.map { String(format: "%.2f", $0) }.joined(separator: " → "),
+                                                          r.successRates.map { String(format: "%.2f", $0) }.joined(separator: " → ")))
+                if curve.count < t.iterations, Interrupt.shared.requested(SingleProcess()) {
                     progress.interrupt()
-                    interrupted = Interrupted(description: "interrupted after iteration \(i + 1) of \(t.iterations)"
-                                              + (t.out.map { "; \($0)/policy holds the policy so far" } ?? "; nothing saved (no --out)"))
+                    interrupted = Interrupted(description: "interrupted after iteration \(curve.count) of \(t.iterations)"
+                                              + (t.out.map { "; \($0)/checkpoint.json holds it and \($0)/policy the policy so far. Continue with: metarl train --resume \($0)" }
+                                                 ?? "; nothing saved (no --out)"))
                     break
                 }
             }
