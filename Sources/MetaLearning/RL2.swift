@@ -228,48 +228,79 @@ public struct RL2Learner: Sendable {
         return (Tensor(shape: .matrix(L * B, I), scalars: inputs), Tensor(shape: .matrix(L * B, A), scalars: actions), L, real.sorted())
     }
 
-    /// log π(a_t | history) of the real steps (in `real`'s order) under θ.
-    func logLikelihood(_ data: (inputs: Tensor<Float>, actions: Tensor<Float>, steps: Int, real: [Int]), trials: Int,
-                       parameters θ: Parameters<Float>) -> Tensor<Float> {
-        let (mean, logStd) = policy.distribution(data.inputs, batch: trials, steps: data.steps, parameters: θ, truncation: config.truncation)
-        let all = DiagonalGaussian.logLikelihood(data.actions, mean: mean, logStd: logStd)
-        return all.reshaped([all.count, 1]).gatheringRows(data.real).reshaped([data.real.count])
-    }
+    /// Trials per block of the update's work: each block is one unrolled forward and backward
+    /// pass, run on a worker; the blocks' gradients are summed in block order. Fixed, so the
+    /// result is the same for every thread count.
+    public static let blockSize = 8
 
     /// PPO on trials sampled with the current parameters: GAE(γ, λ) over each trial against the
     /// linear feature baseline (fitted on the policy's inputs), advantages normalized over the
     /// batch, `epochs` full-batch Adam steps on the clipped surrogate, backpropagating through
-    /// each trial.
-    public mutating func update(_ trials: TrialBatch) -> RL2UpdateStatistics {
+    /// each trial. Blocks of trials run on `threads` workers; the parameters do not depend on it.
+    public mutating func update(_ trials: TrialBatch, threads: Int = 1) -> RL2UpdateStatistics {
         let s = trials.sequences
         let returns = s.discountedReturns(discount: config.discount)
         let values = LinearFeatureBaseline().values(for: s, returns: returns)
         let raw = s.advantages(values: values, discount: config.discount, lambda: config.gaeLambda)
-        let data = RL2Learner.timeMajor(s)
-        let B = s.episodeCount
-        // Advantages in the order of `real` (time-major rows back to (trial, step)).
-        let advantages = data.real.map { row in raw[(row % B) * s.horizon + row / B] }
-        let n = Double(max(advantages.count, 1))
-        let mean = advantages.reduce(0, +) / n
-        let variance = advantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
+        // Normalization over every real step of the batch.
+        var all: [Double] = []
+        for e in 0..<s.episodeCount { for t in 0..<s.lengths[e] { all.append(raw[e * s.horizon + t]) } }
+        let n = Double(max(all.count, 1))
+        let mean = all.reduce(0, +) / n
+        let variance = all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
         let scale = 1 / (variance.squareRoot() + 1e-8)
-        let A = Tensor<Float>(advantages.map { Float(($0 - mean) * scale) })
-        let old = logLikelihood(data, trials: B, parameters: parameters.detached()).detached()
+        let policy = self.policy, truncation = config.truncation
+        let θ0 = parameters.detached()
+
+        struct Block: @unchecked Sendable {
+            let data: (inputs: Tensor<Float>, actions: Tensor<Float>, steps: Int, real: [Int])
+            let trials: Int
+            let advantages: Tensor<Float>
+            var old: Tensor<Float>
+        }
+        @Sendable func logLikelihood(_ b: Block, _ θ: Parameters<Float>) -> Tensor<Float> {
+            let (m, logStd) = policy.distribution(b.data.inputs, batch: b.trials, steps: b.data.steps, parameters: θ, truncation: truncation)
+            let ll = DiagonalGaussian.logLikelihood(b.data.actions, mean: m, logStd: logStd)
+            return ll.reshaped([ll.count, 1]).gatheringRows(b.data.real).reshaped([b.data.real.count])
+        }
+        let blockCount = (s.episodeCount + Self.blockSize - 1) / Self.blockSize
+        let blocks: [Block] = parallelMap(blockCount, threads: threads) { b in
+            let indices = Array((b * Self.blockSize)..<min(s.episodeCount, (b + 1) * Self.blockSize))
+            let sub = selectEpisodes(s, indices)
+            let data = RL2Learner.timeMajor(sub)
+            let B = indices.count
+            let adv = data.real.map { row in Float((raw[indices[row % B] * s.horizon + row / B] - mean) * scale) }
+            var block = Block(data: data, trials: B, advantages: Tensor(adv), old: Tensor<Float>.zeros(.vector(0)))
+            block.old = logLikelihood(block, θ0).detached()
+            return block
+        }
         let optimizer = Adam<Float>(learningRate: Float(config.learningRate))
-        let ε = Float(config.clipRange)
-        var θ = parameters.detached(), state = adam, lastLoss = 0.0
+        let ε = Float(config.clipRange), total = Float(n)
+        var θ = θ0, state = adam, lastLoss = 0.0
         for _ in 0..<config.epochs {
-            let θt = θ.requiringGradient()
-            let ratio = (logLikelihood(data, trials: B, parameters: θt) - old).exp()
-            let loss = -minimum(ratio * A, ratio.clamped(min: 1 - ε, max: 1 + ε) * A).mean()
-            (θ, state) = optimizer.step(θ, gradient: gradients(of: loss, wrt: θt), state: state)
-            lastLoss = Double(loss.scalar)
+            let current = θ
+            // Each block's share of the loss −(1/N) Σ min(ratio·A, clip(ratio)·A), its gradient.
+            let parts: [(loss: Float, gradient: [Float])] = parallelMap(blocks.count, threads: threads) { b in
+                let block = blocks[b]
+                let θt = current.requiringGradient()
+                let ratio = (logLikelihood(block, θt) - block.old).exp()
+                let loss = -minimum(ratio * block.advantages, ratio.clamped(min: 1 - ε, max: 1 + ε) * block.advantages).sum().scaled(by: 1 / total)
+                return (loss.scalar, gradients(of: loss, wrt: θt).flattened().scalars)
+            }
+            var gradient = parts[0].gradient
+            var loss = parts[0].loss
+            for part in parts.dropFirst() {
+                for i in gradient.indices { gradient[i] += part.gradient[i] }
+                loss += part.loss
+            }
+            (θ, state) = optimizer.step(θ, gradient: θ.unflattened(Tensor(gradient)), state: state)
+            lastLoss = Double(loss)
         }
         guard θ.isFinite else { return RL2UpdateStatistics(loss: 0, approximateKL: 0, accepted: false) }
         parameters = θ; adam = state
-        let after = logLikelihood(data, trials: B, parameters: θ)
-        let kl = Double((old - after).mean().scalar)
-        return RL2UpdateStatistics(loss: lastLoss, approximateKL: kl, accepted: true)
+        let final = θ
+        let kls: [Float] = parallelMap(blocks.count, threads: threads) { b in (blocks[b].old - logLikelihood(blocks[b], final)).sum().scalar }
+        return RL2UpdateStatistics(loss: lastLoss, approximateKL: Double(kls.reduce(0, +)) / n, accepted: true)
     }
 }
 
@@ -310,7 +341,7 @@ public struct RL2Trainer<E: Environment, TS: TaskSampler>: Sendable where TS.Tas
         let trials = TrialSampler(environment, threads: threads).sample(
             learner.policy, parameters: learner.parameters, tasks: batchTasks, trialsPerTask: learner.config.trialsPerTask,
             episodesPerTrial: learner.config.episodesPerTrial, seed: sampleSeed.next())
-        let statistics = learner.update(trials)
+        let statistics = learner.update(trials, threads: threads)
         iteration += 1
         let scores = trials.perEpisode
         return RL2Iteration(returns: scores.returns, successRates: scores.successRates, statistics: statistics)
