@@ -43,10 +43,8 @@ struct ReportCommand: Command {
         }
         self.inputs = inputs
         let first = inputs[0]
-        var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: first.path, isDirectory: &isDirectory)
         out = outText.map { URL(fileURLWithPath: $0) }
-            ?? (isDirectory.boolValue ? first.appendingPathComponent("report") : first.deletingLastPathComponent().appendingPathComponent("report"))
+            ?? (isDirectory(first) ? first.appendingPathComponent("report") : first.deletingLastPathComponent().appendingPathComponent("report"))
     }
 
     func run() throws {
@@ -73,9 +71,7 @@ struct ReportCommand: Command {
     /// The evaluation file named by the one input (a .json file, or a directory's evaluation.json), nil for run directories.
     private func evaluationFile() throws -> URL? {
         let first = inputs[0]
-        var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: first.path, isDirectory: &isDirectory)
-        if !isDirectory.boolValue { return first }
+        if !isDirectory(first) { return first }
         let candidate = first.appendingPathComponent("evaluation.json")
         return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
     }
@@ -237,4 +233,10 @@ private struct EvaluationFile: Decodable {
     let seeds: [String]?
     let results: [Row]
     let per_task: [PerTask]?
+}
+
+/// Whether `url` names an existing directory.
+private func isDirectory(_ url: URL) -> Bool {
+    var flag: ObjCBool = false
+    return FileManager.default.fileExists(atPath: url.path, isDirectory: &flag) && flag.boolValue
 }
