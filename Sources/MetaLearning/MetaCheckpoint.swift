@@ -44,21 +44,25 @@ public struct MetaCheckpoint: Codable, Sendable, Equatable {
         guard network.meanNetwork.sizes.dropFirst().dropLast().elementsEqual(config.policy.hiddenSizes) else {
             throw PolicyCheckpoint.Invalid(description: "policy.hiddenSizes: \(policy.hiddenSizes) differ from config.policy.hiddenSizes \(config.policy.hiddenSizes)")
         }
-        let count = parameters.flattened().count
-        for (name, moment) in [("optimizerFirstMoment", optimizerFirstMoment), ("optimizerSecondMoment", optimizerSecondMoment)] {
-            guard moment.count == count else { throw PolicyCheckpoint.Invalid(description: "\(name): expected \(count) values, found \(moment.count)") }
-            guard moment.allSatisfy(\.isFinite) else { throw PolicyCheckpoint.Invalid(description: "\(name): non-finite value") }
-        }
-        guard optimizerSecondMoment.allSatisfy({ $0 >= 0 }) else {
-            throw PolicyCheckpoint.Invalid(description: "optimizerSecondMoment: negative value")
-        }
-        guard optimizerStep >= 0 else { throw PolicyCheckpoint.Invalid(description: "optimizerStep: expected ≥ 0, found \(optimizerStep)") }
         guard curve.enumerated().allSatisfy({ $0.offset == $0.element.iteration }) else {
             throw PolicyCheckpoint.Invalid(description: "curve: iterations must be 0, 1, 2, … in order")
         }
-        let adam = Adam<Float>.State(m: parameters.unflattened(Tensor(optimizerFirstMoment)),
-                                     v: parameters.unflattened(Tensor(optimizerSecondMoment)), step: optimizerStep)
+        let adam = try restoreAdamState(firstMoment: optimizerFirstMoment, secondMoment: optimizerSecondMoment, step: optimizerStep,
+                                        for: parameters)
         let learner = MetaLearner(config: config, policy: network, parameters: parameters, optimizerState: adam)
         return MetaTrainingState(learner: learner, curve: curve)
     }
+}
+
+/// Adam's state for `parameters` from its flattened moments and step count, after checking
+/// their sizes and values (errors name the field): what every training checkpoint restores.
+func restoreAdamState(firstMoment: [Float], secondMoment: [Float], step: Int, for parameters: Parameters<Float>) throws -> Adam<Float>.State {
+    let count = parameters.scalarCount
+    for (name, moment) in [("optimizerFirstMoment", firstMoment), ("optimizerSecondMoment", secondMoment)] {
+        guard moment.count == count else { throw PolicyCheckpoint.Invalid(description: "\(name): expected \(count) values, found \(moment.count)") }
+        guard moment.allSatisfy(\.isFinite) else { throw PolicyCheckpoint.Invalid(description: "\(name): non-finite value") }
+    }
+    guard secondMoment.allSatisfy({ $0 >= 0 }) else { throw PolicyCheckpoint.Invalid(description: "optimizerSecondMoment: negative value") }
+    guard step >= 0 else { throw PolicyCheckpoint.Invalid(description: "optimizerStep: expected ≥ 0, found \(step)") }
+    return Adam<Float>.State(m: parameters.unflattened(Tensor(firstMoment)), v: parameters.unflattened(Tensor(secondMoment)), step: step)
 }

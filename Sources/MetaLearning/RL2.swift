@@ -126,11 +126,12 @@ public struct TrialSampler<E: Environment>: Sendable {
         var input = [Float](repeating: 0, count: count * inputSize)
         var action = [Float](repeating: 0, count: count * A)
         var position = [Int](repeating: 0, count: count)
+        var live = [Bool](repeating: false, count: count)
         let H = policy.hiddenSize
         for k in 0..<N {
             vector.reset(tasks: slotTasks, seed: resetSeeds.next())
             for t in 0..<T {
-                let live = (0..<count).map { !vector.terminated[$0] }
+                for e in 0..<count { live[e] = !vector.terminated[e] }
                 if !live.contains(true) { break }
                 for e in 0..<count {
                     let row = e * inputSize
@@ -225,7 +226,8 @@ public struct RL2Learner: Sendable {
                 real.append(to)
             }
         }
-        return (Tensor(shape: .matrix(L * B, I), scalars: inputs), Tensor(shape: .matrix(L * B, A), scalars: actions), L, real.sorted())
+        // Rows t·B + e were appended with t outer, e inner: `real` is ascending.
+        return (Tensor(shape: .matrix(L * B, I), scalars: inputs), Tensor(shape: .matrix(L * B, A), scalars: actions), L, real)
     }
 
     /// Trials per block of the update's work: each block is one unrolled forward and backward

@@ -34,20 +34,7 @@ public struct RecurrentPolicyCheckpoint: Codable, Sendable, Equatable {
         }
         var rng = SystemRandomNumberGenerator()   // weights are replaced below; only the layout is used
         let policy = GaussianGRUPolicy<Float>(inputSize: inputSize, hiddenSize: hiddenSize, actionSize: actionSize, using: &rng)
-        let layout = policy.parameters
-        guard tensors.count == layout.names.count else { throw Invalid(description: "tensors: expected \(layout.names.count), found \(tensors.count)") }
-        var restored: [Tensor<Float>] = []
-        for (i, t) in tensors.enumerated() {
-            let name = layout.names[i], shape = layout.tensors[i].shape.dims
-            guard t.name == name else { throw Invalid(description: "tensors[\(i)].name: expected '\(name)', found '\(t.name)'") }
-            guard t.shape == shape else { throw Invalid(description: "tensors[\(i)] '\(name)': shape expected \(shape), found \(t.shape)") }
-            guard t.values.count == shape.reduce(1, *) else {
-                throw Invalid(description: "tensors[\(i)] '\(name)': expected \(shape.reduce(1, *)) values, found \(t.values.count)")
-            }
-            guard t.values.allSatisfy(\.isFinite) else { throw Invalid(description: "tensors[\(i)] '\(name)': non-finite value") }
-            restored.append(Tensor(shape, t.values))
-        }
-        return (policy, Parameters(names: layout.names, tensors: restored))
+        return (policy, try PolicyCheckpoint.restore(tensors, layout: policy.parameters))
     }
 }
 
@@ -86,18 +73,11 @@ public struct RL2TrainingCheckpoint: Codable, Sendable, Equatable {
         guard network.hiddenSize == config.hiddenSize else {
             throw Invalid(description: "policy.hiddenSize \(network.hiddenSize) differs from config.hiddenSize \(config.hiddenSize)")
         }
-        let count = parameters.scalarCount
-        for (name, moment) in [("optimizerFirstMoment", optimizerFirstMoment), ("optimizerSecondMoment", optimizerSecondMoment)] {
-            guard moment.count == count else { throw Invalid(description: "\(name): expected \(count) values, found \(moment.count)") }
-            guard moment.allSatisfy(\.isFinite) else { throw Invalid(description: "\(name): non-finite value") }
-        }
-        guard optimizerSecondMoment.allSatisfy({ $0 >= 0 }) else { throw Invalid(description: "optimizerSecondMoment: negative value") }
-        guard optimizerStep >= 0 else { throw Invalid(description: "optimizerStep: expected ≥ 0, found \(optimizerStep)") }
         guard curve.allSatisfy({ $0.returns.count == config.episodesPerTrial && $0.successRates.count == config.episodesPerTrial }) else {
             throw Invalid(description: "curve: every iteration needs \(config.episodesPerTrial) returns and success rates")
         }
-        let adam = Adam<Float>.State(m: parameters.unflattened(Tensor(optimizerFirstMoment)),
-                                     v: parameters.unflattened(Tensor(optimizerSecondMoment)), step: optimizerStep)
+        let adam = try restoreAdamState(firstMoment: optimizerFirstMoment, secondMoment: optimizerSecondMoment, step: optimizerStep,
+                                        for: parameters)
         return (RL2Learner(config: config, policy: network, parameters: parameters, adam: adam), curve)
     }
 }

@@ -49,7 +49,12 @@ public struct PolicyCheckpoint: Codable, Sendable, Equatable {
         guard sizes.allSatisfy({ $0 > 0 }) else { throw Invalid(description: "sizes: all must be positive, found \(sizes)") }
         var rng = SystemRandomNumberGenerator()   // weights are replaced below; only the layout is used
         let policy = GaussianMLPPolicy<Float>(sizes: sizes, activation: activation, using: &rng)
-        let layout = policy.parameters
+        return (policy, try Self.restore(tensors, layout: policy.parameters))
+    }
+
+    /// `tensors` in `layout`'s order, names and shapes, after checking each name, shape, count
+    /// and value (errors name the tensor): how every policy checkpoint restores its weights.
+    public static func restore(_ tensors: [NamedTensor], layout: Parameters<Float>) throws -> Parameters<Float> {
         guard tensors.count == layout.names.count else {
             throw Invalid(description: "tensors: expected \(layout.names.count), found \(tensors.count)")
         }
@@ -64,6 +69,6 @@ public struct PolicyCheckpoint: Codable, Sendable, Equatable {
             guard t.values.allSatisfy(\.isFinite) else { throw Invalid(description: "tensors[\(i)] '\(name)': non-finite value") }
             restored.append(Tensor(shape, t.values))
         }
-        return (policy, Parameters(names: layout.names, tensors: restored))
+        return Parameters(names: layout.names, tensors: restored)
     }
 }

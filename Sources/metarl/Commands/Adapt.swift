@@ -47,6 +47,8 @@ struct AdaptCommand: Command {
     let envName: String
     let family: TaskFamily
     let object: String?
+    /// The catalog object --object names.
+    let placedObject: ObjectSpec?
     let taskSeed: UInt64
     let episodes: Int
     let steps: Int
@@ -76,16 +78,9 @@ struct AdaptCommand: Command {
         }
         guard let envName = envText ?? loaded.env else { throw UsageError("missing --env NAME|FILE (\(policyPath) records no environment)") }
         self.envName = envName
-        family = try TaskFamily.resolve(envName)
-        if let object {
-            guard case .arm(_, let sampler) = family, let catalog = sampler.catalog else {
-                throw UsageError("option --object: \(envName) has no objects; use --task-seed")
-            }
-            guard (catalog.train + catalog.heldout).contains(where: { $0.name == object }) else {
-                let names = (catalog.train + catalog.heldout).map(\.name).joined(separator: ", ")
-                throw UsageError("option --object: no object '\(object)' in catalog \(catalog.name) (known: \(names))")
-            }
-        }
+        let family = try TaskFamily.resolve(envName)
+        self.family = family
+        placedObject = try object.map { try family.catalogObject(named: $0, envName: envName, hint: "; use --task-seed") }
         let parent = URL(fileURLWithPath: out).deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: parent.path) else { throw RuntimeError("\(out): the directory \(parent.path) does not exist") }
     }
@@ -117,12 +112,7 @@ struct AdaptCommand: Command {
                 throw RuntimeError("\(c.policyPath): the policy does not fit \(c.envName)'s observation and action sizes")
             }
             var task = evaluationTasks(sampler, split: .heldout, count: 1, seed: c.taskSeed)[0]
-            if let name = c.object, var arm = task as? ArmTask, case .arm(_, let armSampler) = family, let catalog = armSampler.catalog {
-                let found = (catalog.train + catalog.heldout).first { $0.name == name }!
-                arm.object = found
-                arm.split = catalog.train.contains(found) ? .train : .heldout
-                task = arm as! E.Task
-            }
+            if let object = c.placedObject, let arm = task as? ArmTask { task = family.placing(object, in: arm) as! E.Task }
             let method = c.loaded.method
             var θ = method.initialParameters(task: 0)
             let sampling = Sampler(environment, threads: c.threads)

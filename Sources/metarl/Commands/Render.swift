@@ -38,7 +38,7 @@ struct RenderCommand: Command {
     Examples:
       metarl render --scripted --env grasp-lift --split heldout --seed 3 --out grasp.html
       metarl render Policies/reach-maml-trpo --split heldout --out reach.png --frame last
-      metarl render --scripted --env pick-place --object small-sphere --out place.png --camera 90,35,1.6
+      metarl render --scripted --env pick-place --object steel-ball --out place.png --camera 90,35,1.6
     """
 
     enum Driver {
@@ -61,7 +61,8 @@ struct RenderCommand: Command {
     let family: TaskFamily
     let split: Split
     let seed: UInt64
-    let object: String?
+    /// The catalog object --object names.
+    let placedObject: ObjectSpec?
     let out: String
     let output: Output
     /// nil: the last frame.
@@ -77,7 +78,7 @@ struct RenderCommand: Command {
         let splitText = try arguments.option("split") ?? "train"
         guard let split = Split(rawValue: splitText) else { throw UsageError("--split: expected train or heldout, found '\(splitText)'") }
         seed = try arguments.seed() ?? 0
-        object = try arguments.option("object")
+        let object = try arguments.option("object")
         let frameText = try arguments.option("frame")
         let widthGiven = try arguments.int("width", range: 16...8192), heightGiven = try arguments.int("height", range: 16...8192)
         width = widthGiven ?? 960
@@ -125,8 +126,9 @@ struct RenderCommand: Command {
             guard FileManager.default.fileExists(atPath: policyPath, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw UsageError("\(policyPath): no such policy directory")
             }
-            driver = .trained(try loadTrainedPolicy(policyPath), directory: policyPath)
-            recordedEnv = try LoadedPolicy(policyPath).env
+            let loaded = try LoadedPolicy(policyPath)
+            driver = .trained(GaussianPolicySampler(policy: loaded.policy, parameters: loaded.parameters, deterministic: true), directory: policyPath)
+            recordedEnv = loaded.env
         } else {
             driver = scripted ? .scripted : .random
         }
@@ -134,26 +136,16 @@ struct RenderCommand: Command {
             throw UsageError(policyPath == nil ? "missing --env NAME|FILE" : "missing --env NAME|FILE (\(policyPath!) records no environment)")
         }
         self.envName = envName
-        family = try TaskFamily.resolve(envName)
-        if let object {
-            guard case .arm(_, let sampler) = family, let catalog = sampler.catalog else {
-                throw UsageError("option --object: \(envName) has no objects")
-            }
-            guard (catalog.train + catalog.heldout).contains(where: { $0.name == object }) else {
-                let names = (catalog.train + catalog.heldout).map(\.name).joined(separator: ", ")
-                throw UsageError("option --object: no object '\(object)' in catalog \(catalog.name) (known: \(names))")
-            }
-        }
+        let family = try TaskFamily.resolve(envName)
+        self.family = family
+        placedObject = try object.map { try family.catalogObject(named: $0, envName: envName) }
         if case .trained(let sampler, let directory) = driver {
             let spec: EnvironmentSpec
             switch family {
             case .pointNavigation: spec = PointNavigation().spec
             case .arm(let environment, _): spec = environment.spec
             }
-            let policyIn = sampler.policy.observationDimension, policyOut = sampler.policy.actionDimension
-            guard policyIn == spec.observationSize, policyOut == spec.actionSize else {
-                throw RuntimeError("\(directory): the policy maps \(policyIn) observations to \(policyOut) actions, but \(spec.name) has \(spec.observationSize) and \(spec.actionSize)")
-            }
+            try checkPolicyFits(sampler, spec, policyName: directory)
         }
         let directory = URL(fileURLWithPath: out).deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: directory.path) else {
@@ -232,11 +224,7 @@ struct RenderCommand: Command {
 
     private func recordArm(_ env: ArmEnvironment, _ sampler: ArmTaskSampler) -> RecordedEpisode {
         var task = evaluationTasks(sampler, split: split, count: 1, seed: seed)[0]
-        if let object, let catalog = sampler.catalog {
-            let found = (catalog.train + catalog.heldout).first { $0.name == object }!
-            task.object = found
-            task.split = catalog.train.contains(found) ? .train : .heldout
-        }
+        if let object = placedObject { task = self.family.placing(object, in: task) }
         let model = env.model(for: task)
         var scene = RenderScene(camera: .tabletop)
         var recorder: ModelRecorder?

@@ -156,10 +156,7 @@ extension RolloutCommand {
     }
 
     private func checkSizes(_ sampler: GaussianPolicySampler, _ spec: EnvironmentSpec) throws {
-        let policyIn = sampler.policy.observationDimension, policyOut = sampler.policy.actionDimension
-        guard policyIn == spec.observationSize, policyOut == spec.actionSize else {
-            throw RuntimeError("--policy \(policy.name): the policy maps \(policyIn) observations to \(policyOut) actions, but \(spec.name) has \(spec.observationSize) and \(spec.actionSize)")
-        }
+        try checkPolicyFits(sampler, spec, policyName: "--policy \(policy.name)")
     }
 
     private func summary(env: String, _ batch: EpisodeBatch, brokenRate: Double?) -> String {
@@ -174,6 +171,15 @@ extension RolloutCommand {
         if let brokenRate { json.add("broken_rate", brokenRate) }
         json.add("mean_steps", Double(batch.stepCount) / Double(batch.episodeCount))
         return json.text
+    }
+}
+
+/// Checks that a trained policy's input and output sizes are the environment's; the error names
+/// the policy (its directory) and the sizes.
+func checkPolicyFits(_ sampler: GaussianPolicySampler, _ spec: EnvironmentSpec, policyName: String) throws {
+    let policyIn = sampler.policy.observationDimension, policyOut = sampler.policy.actionDimension
+    guard policyIn == spec.observationSize, policyOut == spec.actionSize else {
+        throw RuntimeError("\(policyName): the policy maps \(policyIn) observations to \(policyOut) actions, but \(spec.name) has \(spec.observationSize) and \(spec.actionSize)")
     }
 }
 

@@ -147,7 +147,8 @@ struct Train: Command {
             }
             guard world.size == 1 else { throw UsageError("--algo rl2-ppo runs in one process (threads: --threads); run it without mpirun") }
             let family = try TaskFamily.resolve(envName)
-            let rl2Config = try configPath.map(loadRL2Config) ?? TrainRL2.defaults(family: family)
+            // RL2Config's defaults serve every family (untuned beyond point-navigation).
+            let rl2Config = try configPath.map(loadRL2Config) ?? RL2Config()
             rl2 = TrainRL2(envName: envName, family: family, config: rl2Config, iterations: iterations, seed: seed, threads: threads,
                            out: out, commandLine: commandLine)
             meta = nil; environment = nil; config = TrainingConfig.defaults(for: .trpo)

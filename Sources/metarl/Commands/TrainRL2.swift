@@ -62,10 +62,6 @@ struct TrainRL2 {
         }
     }
 
-    /// The settings for `family`: point-navigation as is; the arm families with σ₀ = 0.5 of the
-    /// ±1 action box (the MLP policies' choice), otherwise untuned.
-    static func defaults(family: TaskFamily) -> RL2Config { RL2Config() }
-
     struct RunFile: Codable {
         var algo: String
         var env: String

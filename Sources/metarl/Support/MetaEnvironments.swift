@@ -56,3 +56,29 @@ func evaluationTasks<TS: TaskSampler>(_ sampler: TS, split: Split, count: Int, s
     var rng = RandomSource(seed: seed).stream(split == .heldout ? 1 : 0)
     return (0..<count).map { _ in sampler.sample(split, rng: &rng) }
 }
+
+extension TaskFamily {
+    /// The catalog object named by --object, after checking that the family has objects and
+    /// that the catalog (train or held-out split) holds the name; usage errors name the option.
+    /// `hint` follows the message for a family without objects.
+    func catalogObject(named name: String, envName: String, hint: String = "") throws -> ObjectSpec {
+        guard case .arm(_, let sampler) = self, let catalog = sampler.catalog else {
+            throw UsageError("option --object: \(envName) has no objects" + hint)
+        }
+        guard let found = (catalog.train + catalog.heldout).first(where: { $0.name == name }) else {
+            let names = (catalog.train + catalog.heldout).map(\.name).joined(separator: ", ")
+            throw UsageError("option --object: no object '\(name)' in catalog \(catalog.name) (known: \(names))")
+        }
+        return found
+    }
+
+    /// `task` with `object` on the table; the task's split becomes the object's.
+    func placing(_ object: ObjectSpec, in task: ArmTask) -> ArmTask {
+        var task = task
+        task.object = object
+        if case .arm(_, let sampler) = self, let catalog = sampler.catalog {
+            task.split = catalog.train.contains(object) ? .train : .heldout
+        }
+        return task
+    }
+}
