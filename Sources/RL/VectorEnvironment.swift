@@ -79,14 +79,13 @@ public struct VectorEnvironment<E: Environment>: Sendable {
                                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                                     for i in chunkRange(chunk, of: chunks, count: n) {
                                         if box.terminated[i] { box.rewards[i] = 0; continue }
-                                        let outcome = env.step(&box.states[i], action: UnsafeBufferPointer(
-                                            rebasing: box.actions[(i * actSize)..<((i + 1) * actSize)]))
+                                        let outcome = stepAndObserve(env, &box.states[i],
+                                            action: UnsafeBufferPointer(rebasing: box.actions[(i * actSize)..<((i + 1) * actSize)]),
+                                            into: UnsafeMutableBufferPointer(rebasing: box.observations[(i * obsSize)..<((i + 1) * obsSize)]))
                                         box.rewards[i] = outcome.reward
                                         box.terminated[i] = outcome.terminated
                                         box.successes[i] = outcome.success
                                         box.episodeSteps[i] += 1
-                                        env.observe(box.states[i], into: UnsafeMutableBufferPointer(
-                                            rebasing: box.observations[(i * obsSize)..<((i + 1) * obsSize)]))
                                     }
                                 }
                               }
@@ -97,6 +96,16 @@ public struct VectorEnvironment<E: Environment>: Sendable {
             }
         }
     }
+}
+
+/// One slot's step and observation on its state in place. (Observing `states[i]` straight from
+/// the buffer made the unspecialized generic code copy the whole state first: for the arm, its
+/// 20 KB `Data` and a retain of every array, each step.)
+private func stepAndObserve<E: Environment>(_ env: E, _ state: inout E.State, action: UnsafeBufferPointer<Double>,
+                                            into observation: UnsafeMutableBufferPointer<Float>) -> StepOutcome {
+    let outcome = env.step(&state, action: action)
+    env.observe(state, into: observation)
+    return outcome
 }
 
 /// Pointers into the slot arrays, shared by the workers; each worker touches only its own slots.

@@ -27,8 +27,11 @@ public struct ArmState: Sendable {
     public internal(set) var squeeze = 0.0
     /// Both pads touched the object during the last control period.
     public internal(set) var grasped = false
-    /// Consecutive steps the object has been held lifted (grasp-lift).
+    /// Consecutive steps the object has been held lifted (grasp-lift) or lain released at the
+    /// target (pick-place).
     public internal(set) var heldSteps = 0
+    /// The object has been lifted while grasped (pick-place: placing needs a carry first).
+    public internal(set) var carried = false
     /// The object's resting height at reset (m).
     public internal(set) var objectStartZ = 0.0
     var scratch: ControllerScratch
@@ -152,7 +155,7 @@ public struct ArmEnvironment: Environment {
         let ix = indices, c = familySpec.controller
         let m = s.model
         let gripper = box.clip(action[box.size - 1], box.size - 1)
-        let fingerForce = -c.gripForce * gripper
+        let fingerForce = -c.squeezeForce(command: gripper)
         var touchedBoth = 0
         // Exponential filter of the squeeze, one update per physics step.
         let alpha = min(1, familySpec.timestep / familySpec.success.squeezeTime)
@@ -170,7 +173,7 @@ public struct ArmEnvironment: Environment {
             s.data.ctrl[ix.fingerActuator[1]] = fingerForce
             Physics.step(m, &s.data)
             if hasObject {
-                let (left, right) = padForces(s.data, object: objectGeom, ix)
+                let (left, right) = padForces(&s.data, object: objectGeom, ix)
                 s.squeeze += alpha * (min(left, right) - s.squeeze)
                 if left > 0 && right > 0 { touchedBoth += 1 }
             }
@@ -194,7 +197,9 @@ public struct ArmEnvironment: Environment {
     /// Squeeze (N) of the left and right pads on the object: each contact's normal force times
     /// |normal · closing axis| (the hand's y axis, along which the fingers slide), so pads pushing
     /// an object with their front faces do not count as squeezing it.
-    func padForces(_ d: Physics.Data, object: Int, _ ix: ArmIndices) -> (Double, Double) {
+    /// (`d` is only read; inout because passing a field of the inout state by value copies
+    /// `Data`, a retain of each of its arrays, every physics step.)
+    func padForces(_ d: inout Physics.Data, object: Int, _ ix: ArmIndices) -> (Double, Double) {
         var left = 0.0, right = 0.0
         let axis = d.siteXmat[ix.gripSite].column1
         for c in 0..<d.contacts.count {
@@ -216,6 +221,12 @@ public struct ArmEnvironment: Environment {
     public func objectPosition(_ s: ArmState) -> Vec3 {
         let adr = s.model.joints[s.model.joints.count - 1].qposAdr
         return Vec3(s.data.qpos[adr], s.data.qpos[adr + 1], s.data.qpos[adr + 2])
+    }
+
+    /// Speed of the object's frame origin (m/s), from its free joint.
+    public func objectSpeed(_ s: ArmState) -> Double {
+        let adr = s.model.joints[s.model.joints.count - 1].dofAdr
+        return Vec3(s.data.qvel[adr], s.data.qvel[adr + 1], s.data.qvel[adr + 2]).norm
     }
 
     /// Distance between the pads' inner faces (m).

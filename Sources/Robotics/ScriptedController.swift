@@ -11,7 +11,7 @@ import RL
 public struct ScriptedController: Sendable {
     /// The task parameters the controller acts on (the true task, or a wrong guess).
     public var belief: ArmTask
-    enum Phase: Sendable { case approach, descend, close, lift, carry, pushAlign, pushDescend, push }
+    enum Phase: Sendable { case approach, descend, close, lift, carry, place, release, retreat, pushAlign, pushDescend, push }
     var phase: Phase
     var phaseSteps = 0
     /// Hand position where the grasp closed (m, world).
@@ -57,7 +57,8 @@ public struct ScriptedController: Sendable {
             guard let object = belief.object else { return [0, 0, 0, 0] }
             let o = env.objectPosition(s)
             let graspZ = ScriptedController.graspHeight(object, centreZ: o.z)
-            let squeeze = ScriptedController.gripForce(object) / env.familySpec.controller.gripForce
+            let c = env.familySpec.controller
+            let squeeze = c.command(squeezing: ScriptedController.gripForce(object))
             switch phase {
             case .approach:
                 let above = Vec3(o.x, o.y, graspZ + 0.1)
@@ -72,7 +73,7 @@ public struct ScriptedController: Sendable {
                 // Close fast (10 N) until 1 cm from the object's width, then squeeze with the
                 // chosen force, so the fingers land at that force's closing speed.
                 let width = 2 * object.halfExtents.y
-                gripper = env.gripperOpening(s) > width + 0.01 ? max(squeeze, 10 / env.familySpec.controller.gripForce) : squeeze
+                gripper = env.gripperOpening(s) > width + 0.01 ? max(squeeze, c.command(squeezing: 10)) : squeeze
                 if env.gripperOpening(s) <= width + 0.01 && phaseSteps > 15 { next(.lift) }
             case .lift:
                 gripper = squeeze
@@ -80,8 +81,21 @@ public struct ScriptedController: Sendable {
                 if belief.family == .pickPlace && phaseSteps > 20 { next(.carry) }
             case .carry:
                 gripper = squeeze
-                // The hand carries the object: aim the hand so the object's centre reaches the goal.
-                v = toward(hand + (belief.goal - o))
+                // The hand carries the object: aim the hand so the object's centre gets over the
+                // target, still lifted.
+                let over = Vec3(belief.goal.x, belief.goal.y, s.objectStartZ + env.familySpec.success.liftHeight + 0.02)
+                v = toward(hand + (over - o))
+                if Vec3(over.x - o.x, over.y - o.y, 0).norm < 0.01 { next(.place) }
+            case .place:
+                // Lower it onto the table at the target, then let go.
+                gripper = squeeze
+                v = toward(hand + (Vec3(belief.goal.x, belief.goal.y, s.objectStartZ + 0.002) - o), gain: 8)
+                if o.z - s.objectStartZ < 0.005 || phaseSteps > 40 { graspPoint = hand; next(.release) }
+            case .release:
+                v = toward(graspPoint)
+                if phaseSteps > 8 { next(.retreat) }
+            case .retreat:
+                v = toward(graspPoint + Vec3(0, 0, 0.06))
             case .pushAlign, .pushDescend, .push:
                 (v, gripper) = pushAction(env, s, object: object, o: o, hand: hand, toward: toward)
             }

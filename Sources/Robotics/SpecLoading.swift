@@ -50,15 +50,15 @@ public struct Suite: Sendable {
         if !issues.isEmpty { throw SpecError(file: url.path, issues: issues) }
         var referenced: [SpecIssue] = []
         if let objects = spec.objects {
-            let catalogURL = root.appendingPathComponent(objects)
+            let catalogURL = file(objects)
             if !FileManager.default.fileExists(atPath: catalogURL.path) {
                 referenced.append(SpecIssue(path: "objects", message: "no catalog at \(catalogURL.path) (found '\(objects)')"))
             } else {
                 _ = try loadCatalog(objects)
             }
         }
-        if !FileManager.default.fileExists(atPath: root.appendingPathComponent(spec.robot).path) {
-            referenced.append(SpecIssue(path: "robot", message: "no robot file at \(root.appendingPathComponent(spec.robot).path) (found '\(spec.robot)')"))
+        if !FileManager.default.fileExists(atPath: file(spec.robot).path) {
+            referenced.append(SpecIssue(path: "robot", message: "no robot file at \(file(spec.robot).path) (found '\(spec.robot)')"))
         }
         if !referenced.isEmpty { throw SpecError(file: url.path, issues: referenced) }
         return spec
@@ -66,16 +66,21 @@ public struct Suite: Sendable {
 
     /// Decodes and validates an object catalog (path relative to the Environments directory, or absolute).
     public func loadCatalog(_ relative: String) throws -> ObjectCatalog {
-        let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : root.appendingPathComponent(relative)
+        let url = file(relative)
         let catalog: ObjectCatalog = try decodeFile(url)
         let issues = catalog.issues()
         if !issues.isEmpty { throw SpecError(file: url.path, issues: issues) }
         return catalog
     }
 
+    /// A file a spec references: a path relative to the Environments directory, or absolute.
+    public func file(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+    }
+
     /// The spec's robot, compiled.
     public func loadRobot(_ spec: FamilySpec) throws -> Model {
-        let url = root.appendingPathComponent(spec.robot)
+        let url = file(spec.robot)
         do {
             return try MJCF.load(contentsOf: url)
         } catch let error as MJCFError {

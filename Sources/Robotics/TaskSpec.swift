@@ -42,12 +42,32 @@ public struct ControllerSpec: Sendable, Codable, Equatable {
     public var damping: Double
     /// Finger force at gripper command ±1 (N); +1 squeezes, −1 opens.
     public var gripForce: Double
+    /// When set, the squeeze is on a log scale: a command g ∈ (0, 1] squeezes with
+    /// minGripForce · (gripForce / minGripForce)^g N, so equal steps of the command multiply the
+    /// force and objects whose safe grip differs thirtyfold get windows of equal width; g ≤ 0
+    /// opens with gripForce · |g|. Unset: the force is linear, gripForce · g.
+    public var minGripForce: Double?
 
     public init(mode: ActionMode = .cartesianVelocity, maxSpeed: Double = 0.5, velocityGain: Double = 60,
-                orientationGain: Double = 10, postureGain: Double = 2, damping: Double = 0.05, gripForce: Double = 70) {
+                orientationGain: Double = 10, postureGain: Double = 2, damping: Double = 0.05, gripForce: Double = 70,
+                minGripForce: Double? = nil) {
         self.mode = mode; self.maxSpeed = maxSpeed; self.velocityGain = velocityGain
         self.orientationGain = orientationGain; self.postureGain = postureGain; self.damping = damping
-        self.gripForce = gripForce
+        self.gripForce = gripForce; self.minGripForce = minGripForce
+    }
+
+    /// The finger force (N, positive squeezes) of gripper command `g` (already clipped to [-1, 1]).
+    @inlinable
+    public func squeezeForce(command g: Double) -> Double {
+        guard let low = minGripForce, g > 0 else { return gripForce * g }
+        return low * Foundation.pow(gripForce / low, g)
+    }
+
+    /// The gripper command that squeezes with `force` N (0 ≤ force ≤ gripForce): the inverse
+    /// of `squeezeForce` (a log-scale command never squeezes below minGripForce).
+    public func command(squeezing force: Double) -> Double {
+        guard let low = minGripForce else { return force / gripForce }
+        return Foundation.log(max(force, low) / low) / Foundation.log(gripForce / low)
     }
 }
 
@@ -56,7 +76,7 @@ public struct ControllerSpec: Sendable, Codable, Equatable {
 public struct RewardWeights: Sendable, Codable, Equatable {
     /// Hand near the goal (reach) or the object (other families).
     public var reach: Double
-    /// Both pads touching the object.
+    /// Both pads touching the object, scaled by min(1, squeeze / the object's holding squeeze).
     public var grasp: Double
     /// Object height toward the lift height, clamped to [0, 1].
     public var lift: Double
@@ -182,6 +202,9 @@ public struct FamilySpec: Sendable, Codable, Equatable {
         check(c.postureGain >= 0 && c.postureGain.isFinite, "controller.postureGain", "expected a rate >= 0, found \(c.postureGain)")
         check(c.damping > 0 && c.damping < 1, "controller.damping", "expected a damping in (0, 1), found \(c.damping)")
         check(c.gripForce > 0 && c.gripForce <= 70, "controller.gripForce", "expected a force in (0, 70] N (the fingers' motor limit), found \(c.gripForce)")
+        if let low = c.minGripForce {
+            check(low > 0 && low < c.gripForce, "controller.minGripForce", "expected a force in (0, gripForce = \(c.gripForce)) N, found \(low)")
+        }
         let w = reward
         for (name, v) in [("reach", w.reach), ("grasp", w.grasp), ("lift", w.lift), ("target", w.target), ("success", w.success)] {
             check(v >= 0 && v.isFinite, "reward.\(name)", "expected a weight >= 0, found \(v)")

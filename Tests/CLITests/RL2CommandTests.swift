@@ -8,6 +8,17 @@ private func lastJSON(_ stdout: String) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Foundation.Data(stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
 }
 
+/// A tiny rl2-ppo config (one task, one trial) so a reach run takes a second.
+private func rl2SmallConfig(_ dir: URL) throws -> String {
+    let shown = try runMetarl(["train", "--algo", "rl2-ppo", "--env", "reach", "--show-config"], currentDirectory: checkoutRoot)
+    var config = try JSONSerialization.jsonObject(with: Foundation.Data(shown.stdout.utf8)) as! [String: Any]
+    config["metaBatchSize"] = 1
+    config["trialsPerTask"] = 1
+    let file = dir.appendingPathComponent("rl2-small.json")
+    try JSONSerialization.data(withJSONObject: config).write(to: file)
+    return file.path
+}
+
 @Suite("metarl train --algo rl2-ppo")
 struct RL2CommandTests {
     @Test("trains into a run directory, evaluates as method rl2-ppo (one row per episode of a trial), reports; bit-identical at 1 and 2 threads")
@@ -57,6 +68,45 @@ struct RL2CommandTests {
         #expect(again.status == 2 && again.stderr.contains("already done 3 iterations"), "\(again.stderr)")
         let rollout = try runMetarl(["rollout", "point-navigation", "--policy", run.path], currentDirectory: checkoutRoot)
         #expect(rollout.status == 1 && rollout.stderr.contains("recurrent (rl2-ppo) policy"))
+    }
+
+    @Test("evaluate takes MAML and RL² policies side by side: each one's rows equal its own evaluation's, bit for bit")
+    func sideBySide() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rl2 = dir.appendingPathComponent("rl2"), maml = dir.appendingPathComponent("maml")
+        for (algo, out) in [("rl2-ppo", rl2), ("maml-trpo", maml)] {
+            let r = try runMetarl(["train", "--algo", algo, "--env", "point-navigation", "--iterations", "1", "--seed", "2",
+                                   "--out", out.path], currentDirectory: checkoutRoot)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let protocolArgs = ["--tasks", "3", "--adapt-episodes", "2", "--seeds", "0,1", "--json"]
+        func results(_ paths: [URL]) throws -> [String: Any] {
+            let r = try runMetarl(["evaluate"] + paths.map(\.path) + protocolArgs, currentDirectory: checkoutRoot)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try lastJSON(r.stdout)
+        }
+        let both = try results([maml, rl2])
+        let rows = both["results"] as! [[String: Any]]
+        #expect(rows.map { $0["method"] as! String } == ["maml-trpo", "maml-trpo", "rl2-ppo", "rl2-ppo"])
+        let entries = both["policies"] as! [[String: String]]
+        #expect(entries.map { $0["method"]! } == ["maml-trpo", "rl2-ppo"] && entries[1]["path"] == rl2.path)
+        #expect(both["policy"] as? String == maml.path)
+        // Evaluated alone, each policy scores exactly what it scored beside the other.
+        for (alone, method) in [(try results([maml]), "maml-trpo"), (try results([rl2]), "rl2-ppo")] {
+            let encode = { (v: Any) in String(decoding: try JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]), as: UTF8.self) }
+            let own = (both["per_task"] as! [[String: Any]]).first { $0["method"] as? String == method }!
+            #expect(try encode((alone["per_task"] as! [[String: Any]])[0]) == encode(own))
+        }
+        // The same method twice, or policies of two environments, are usage errors.
+        let twice = try runMetarl(["evaluate", maml.path, maml.path], currentDirectory: checkoutRoot)
+        #expect(twice.status == 2 && twice.stderr.contains("both evaluate as method 'maml-trpo'"), "\(twice.stderr)")
+        let reach = dir.appendingPathComponent("reach")
+        let r = try runMetarl(["train", "--algo", "rl2-ppo", "--env", "reach", "--iterations", "1", "--out", reach.path,
+                               "--config", try rl2SmallConfig(dir)], currentDirectory: checkoutRoot)
+        #expect(r.status == 0, "\(r.stderr)")
+        let mixed = try runMetarl(["evaluate", maml.path, reach.path], currentDirectory: checkoutRoot)
+        #expect(mixed.status == 2 && mixed.stderr.contains("was trained on point-navigation but"), "\(mixed.stderr)")
     }
 
     @Test("bad settings are usage errors naming the option or the config field")

@@ -126,6 +126,86 @@ struct EnvironmentTests {
         #expect(env.runScripted(task: task, belief: belief).broken == false)
     }
 
+    @Test("log-scale gripper: g in (0, 1] squeezes with minGripForce·(gripForce/minGripForce)^g, g <= 0 opens linearly; the pads' squeeze follows the command")
+    func logScaleGripper() throws {
+        let (env, bench) = try roboticsFixture(.graspLift, count: 2)
+        let c = env.familySpec.controller
+        #expect(c.minGripForce == 1 && c.gripForce == 70)
+        let task = bench.trainTasks[0]
+        // (command, finger actuator control): squeezing is negative control (qpos 0 = closed).
+        for (g, control) in [(1.0, -70.0), (0.5, -70.0.squareRoot()), (0.25, -pow(70, 0.25)), (1e-9, -pow(70, 1e-9)), (0, 0), (-0.5, 35), (-3, 70)] {
+            var rng = RandomSource(seed: 0)
+            var s = env.reset(task: task, rng: &rng)
+            _ = [0, 0, 0, g].withUnsafeBufferPointer { env.step(&s, action: $0) }
+            let ctrl = s.data.ctrl[s.model.actuator(named: "finger_left")!]
+            #expect(abs(ctrl - control) <= 1e-9 * max(1, abs(control)), "g = \(g): \(ctrl), expected \(control)")
+            #expect(s.data.ctrl[s.model.actuator(named: "finger_right")!] == ctrl)
+        }
+        for force in [1.5, 2.5, 10, 44, 70] {
+            #expect(abs(c.squeezeForce(command: c.command(squeezing: force)) - force) <= 1e-12 * force)
+        }
+        #expect(c.command(squeezing: 1) == 0 && c.command(squeezing: 0.2) == 0)   // at and below the log scale's floor
+        // Physically: holding the object, the filtered squeeze of both pads equals the commanded force.
+        var scripted = ScriptedController(belief: task)
+        var rng = RandomSource(seed: 0)
+        var s = env.reset(task: task, rng: &rng)
+        var squeezes: [Double] = []
+        for _ in 0..<env.spec.horizon {
+            let action = scripted.action(env, s)
+            _ = action.withUnsafeBufferPointer { env.step(&s, action: $0) }
+            if s.heldSteps > 0 { squeezes.append(s.squeeze) }
+        }
+        let target = ScriptedController.gripForce(task.object!)
+        #expect(squeezes.count > 20)
+        let settled = squeezes.suffix(squeezes.count / 2)
+        #expect(settled.allSatisfy { abs($0 - target) < 0.05 * target }, "squeeze \(settled.min()!)...\(settled.max()!), commanded \(target) N")
+    }
+
+    @Test("grasp-lift starts from arm7's low keyframe: the grip point 0.18 m above the table at (0.485, 0, 0.93), pointing down")
+    func lowKeyframe() throws {
+        let (env, bench) = try roboticsFixture(.graspLift, count: 1)
+        #expect(env.familySpec.keyframe == "low")
+        var rng = RandomSource(seed: 0)
+        let s = env.reset(task: bench.trainTasks[0], rng: &rng)
+        let hand = env.handPosition(s)
+        #expect((hand - Vec3(0.485, 0, 0.93)).norm < 1e-6, "\(hand)")
+        let down = s.data.siteXmat[s.model.site(named: "grip")!].column2
+        #expect((down - Vec3(0, 0, -1)).norm < 1e-6, "\(down)")
+    }
+
+    @Test("pick-place succeeds only once the carried object is let go at rest on the target; an object left lying on its target does not count")
+    func pickPlaceNeedsCarryAndRelease() throws {
+        let (env, bench) = try roboticsFixture(.pickPlace, count: 3)
+        // The target under the object's start: lying there untouched is not a pick-and-place.
+        var idle = bench.trainTasks[0]
+        idle.goal = Vec3(idle.objectX, idle.objectY, tableTop)
+        var rng = RandomSource(seed: 0)
+        var s = env.reset(task: idle, rng: &rng)
+        for _ in 0..<env.spec.horizon {
+            let outcome = [0, 0, 0, -1].withUnsafeBufferPointer { env.step(&s, action: $0) }
+            #expect(!outcome.success)
+        }
+        #expect(!s.carried)
+        // The scripted controller carries, sets down and opens: success comes only after the carry,
+        // with the pads off the object, and stays while the object rests there.
+        for task in bench.trainTasks {
+            var scripted = ScriptedController(belief: task)
+            var s = env.reset(task: task, rng: &rng)
+            var successes = 0, lastFailure = -1
+            for t in 0..<env.spec.horizon {
+                let action = scripted.action(env, s)
+                let outcome = action.withUnsafeBufferPointer { env.step(&s, action: $0) }
+                if outcome.success {
+                    successes += 1
+                    #expect(s.carried && !s.grasped && env.objectSpeed(s) < 0.05)
+                    let o = env.objectPosition(s)
+                    #expect(((o.x - task.goal.x) * (o.x - task.goal.x) + (o.y - task.goal.y) * (o.y - task.goal.y)).squareRoot() < 0.05)
+                } else { lastFailure = t }
+            }
+            #expect(successes > 0 && lastFailure < env.spec.horizon - successes, "\(task.object!.name): \(successes) successful steps")
+        }
+    }
+
     @Test("joint-torque mode: actions are fractions of each joint's torque limit; NaN actions become 0")
     func jointTorqueMode() throws {
         var spec = try testSuite.loadSpec("reach")

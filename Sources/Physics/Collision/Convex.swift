@@ -140,8 +140,26 @@ func coreContact(_ pair: ConvexPair, cutoff: Double, _ scratch: inout ConvexScra
 // MARK: - EPA
 
 /// Working memory of the general convex path (the EPA polytope), kept by `CollisionDetector` so
-/// the step loop never allocates; a value type, so each Data owns its own.
+/// the step loop never allocates. The ≈ 20 kB of buffers live on the heap behind a reference, so
+/// copying a `Data` (or passing it by value from an inout context) copies 8 bytes, not 20 kB;
+/// their contents matter only within one EPA call, so a copy that shares them takes fresh ones
+/// at its first use (copy-on-write without the copy): each Data still owns its own.
 public struct ConvexScratch: Sendable {
+    // Mutated only through `withBuffers`, which first makes the reference unique.
+    final class Storage: @unchecked Sendable { var buffers = EPABuffers() }
+    private var storage = Storage()
+
+    public init() {}
+
+    /// The buffers, owned by this value alone.
+    mutating func withBuffers<R>(_ body: (inout EPABuffers) -> R) -> R {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage() }
+        return body(&storage.buffers)
+    }
+}
+
+/// The EPA polytope's buffers.
+struct EPABuffers {
     // 64 expansions (curved surfaces halve the angular gap about every other step, reaching the
     // 1e-10 m gain tolerance well within that); each adds one vertex and about two live faces.
     static let maxIterations = 64
@@ -149,9 +167,6 @@ public struct ConvexScratch: Sendable {
     var faces = InlineArray<264, EPAFace>(repeating: EPAFace(i0: 0, i1: 0, i2: 0, alive: false, usable: false, normal: .zero, dist: 0))
     var edges = InlineArray<128, EPAEdge>(repeating: EPAEdge(p: 0, q: 0))
     var removed = InlineArray<264, Int32>(repeating: 0)
-
-    /// Zeroed scratch (≈ 20 kB): make one per Data, not per call.
-    public init() {}
 }
 
 struct EPAEdge: Equatable {
@@ -175,7 +190,12 @@ struct EPAFace {
 /// Penetration of overlapping cores: the face of the expanded polytope nearest the origin.
 private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0: Int,
                  _ scratch: inout ConvexScratch) -> CoreContact? {
-    let maxIterations = ConvexScratch.maxIterations
+    scratch.withBuffers { epa(pair, start, n0, &$0) }
+}
+
+private func epa(_ pair: ConvexPair, _ start: InlineArray<4, SupportPoint>, _ n0: Int,
+                 _ scratch: inout EPABuffers) -> CoreContact? {
+    let maxIterations = EPABuffers.maxIterations
     let maxVerts = 68, maxFaces = 264, maxEdges = 128
     var vs = scratch.verts.mutableSpan, fs = scratch.faces.mutableSpan
     var es = scratch.edges.mutableSpan, rs = scratch.removed.mutableSpan

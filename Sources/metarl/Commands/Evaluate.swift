@@ -12,7 +12,7 @@ struct Evaluate: Command {
     static let name = "evaluate"
     static let abstract = "Meta-test a policy on held-out tasks: success and return before and after adaptation, with CIs."
     static let help = """
-    Usage: metarl evaluate POLICY_DIR [--env NAME|FILE] [--split heldout|train] [--tasks N] [--task-seed S]
+    Usage: metarl evaluate POLICY_DIR [POLICY_DIR ...] [--env NAME|FILE] [--split heldout|train] [--tasks N] [--task-seed S]
                            [--adapt-episodes K] [--adapt-steps n] [--eval-episodes M] [--seeds a,b,...]
                            [--baselines] [--baseline-iterations I] [--threads T] [--json] [--out FILE]
 
@@ -25,13 +25,19 @@ struct Evaluate: Command {
     (--algo rl2-ppo) adapts within a trial, without a gradient step: for each task M trials of
     n + 1 episodes, adapt_step j scoring episode j of the trials (K is unused); method "rl2-ppo".
 
+    Several POLICY_DIRs are evaluated side by side on the same tasks and seeds (for example a
+    MAML policy and an RL² policy of one environment): one set of rows per policy, named by its
+    method, which must differ between them. The baselines are trained once per seed, shaped like
+    the first feed-forward policy (its inner step for "scratch"), or [64, 64] if all are recurrent.
+
     Scores are aggregated per method and adaptation step over tasks × seeds: mean, IQM
     (interquartile mean) and 95% confidence intervals of the mean from a stratified bootstrap
     (tasks are strata, seeds are resampled within each; 2000 resamples, percentile method, as in
     rliable). Never max-over-training: the policy directory is evaluated as it is.
 
     Options:
-      POLICY_DIR             a policy directory (DIR or DIR/policy) from 'metarl train' or 'metarl adapt'
+      POLICY_DIR             a policy directory (DIR or DIR/policy) from 'metarl train' or 'metarl adapt';
+                             several are evaluated side by side
       --env NAME|FILE        the task family (default: the env recorded in the policy's run.json)
       --split heldout|train  which tasks (default heldout)
       --tasks N              tasks (default 20), drawn with --task-seed (default 0) as Benchmark does
@@ -53,19 +59,19 @@ struct Evaluate: Command {
       --json                 print the JSON object on stdout (the table goes to stderr either way)
       --out FILE             also write the JSON object to FILE (atomically)
 
-    JSON: env, split, policy, protocol (the settings), seeds, and results: a list of rows
+    JSON: env, split, policy (the first POLICY_DIR), policies ({path, method} for each), protocol
+    (the settings), seeds, and results: a list of rows
     {method, adapt_step, success_rate: {mean, iqm, ci95: [lo, hi], iqm_ci95}, return: {same}},
     adapt_step 0 being before adaptation; and per_task: each method's per-task, per-seed scores.
 
     Example:
       metarl evaluate Policies/reach-maml-trpo --json
       metarl evaluate runs/maml --env point-navigation --adapt-steps 3 --baselines --seeds 0,1,2 --json
+      metarl evaluate runs/reach-maml runs/reach-rl2 --tasks 20 --json --out both.json
     """
 
-    let policyPath: String
-    /// The policy: feed-forward (meta-trained or single-task) or recurrent (rl2-ppo).
-    let loaded: LoadedPolicy?
-    let recurrent: LoadedRecurrentPolicy?
+    /// The policies, in the order given.
+    let policies: [EvaluatedPolicy]
     let envName: String
     let family: TaskFamily
     let split: Split
@@ -96,17 +102,27 @@ struct Evaluate: Command {
         threads = try arguments.int("threads", range: 1...1024) ?? 1
         json = arguments.flag("json")
         out = try arguments.option("out")
-        policyPath = try arguments.requiredPositional("POLICY_DIR")
+        var paths = [try arguments.requiredPositional("POLICY_DIR")]
+        while let more = arguments.positional() { paths.append(more) }
         try arguments.finish()
-        if let dir = LoadedRecurrentPolicy.locate(policyPath) {
-            recurrent = try LoadedRecurrentPolicy(dir); loaded = nil
+        policies = try paths.map(EvaluatedPolicy.init)
+        for (i, p) in policies.enumerated() {
+            if let first = policies[..<i].first(where: { $0.methodName == p.methodName }) {
+                throw UsageError("\(first.path) and \(p.path) both evaluate as method '\(p.methodName)'; evaluate them one at a time")
+            }
+        }
+        if let envText {
+            envName = envText
         } else {
-            loaded = try LoadedPolicy(policyPath); recurrent = nil
+            let recorded = policies.compactMap { p in p.env.map { (p.path, $0) } }
+            guard let (_, env) = recorded.first else {
+                throw UsageError("missing --env NAME|FILE (\(paths.joined(separator: ", ")) record\(paths.count == 1 ? "s" : "") no environment)")
+            }
+            if let other = recorded.first(where: { $0.1 != env }) {
+                throw UsageError("\(recorded[0].0) was trained on \(env) but \(other.0) on \(other.1); name one with --env")
+            }
+            envName = env
         }
-        guard let envName = envText ?? loaded?.env ?? recurrent?.env else {
-            throw UsageError("missing --env NAME|FILE (\(policyPath) records no environment)")
-        }
-        self.envName = envName
         family = try TaskFamily.resolve(envName)
         if let out { try OutputSink(path: out).abandon() }   // the destination's folder must exist before the work starts
     }
@@ -142,11 +158,11 @@ struct Evaluate: Command {
             where TS.Task == E.Task {
             let c = command
             let spec = environment.spec
-            let expected: (Int, Int) = c.loaded.map { ($0.policy.observationDimension, $0.policy.actionDimension) }
-                ?? (c.recurrent!.learner.policy.inputSize, c.recurrent!.learner.policy.actionSize)
-            let needed = c.recurrent == nil ? spec.observationSize : rl2InputSize(spec)
-            guard expected == (needed, spec.actionSize) else {
-                throw RuntimeError("\(c.policyPath): the policy takes \(expected.0) inputs and gives \(expected.1) actions; \(c.envName) needs \(needed) and \(spec.actionSize)")
+            for p in c.policies {
+                let (expected, needed) = p.sizes(spec)
+                guard expected == needed else {
+                    throw RuntimeError("\(p.path): the policy takes \(expected.0) inputs and gives \(expected.1) actions; \(c.envName) needs \(needed.0) and \(needed.1)")
+                }
             }
             let tasks = evaluationTasks(sampler, split: c.split, count: c.taskCount, seed: c.taskSeed)
             let progress = isatty(STDERR_FILENO) != 0
@@ -157,17 +173,21 @@ struct Evaluate: Command {
                 if scores[s.method] == nil { order.append(s.method) }
                 scores[s.method, default: []].append(s)
             }
-            // The baselines are feed-forward policies; beside a recurrent one, shaped as the MLP
-            // policies of meta-training are ([64, 64]) with its σ₀.
-            let baselinePolicy = c.loaded?.policyConfig ?? PolicyConfig(hiddenSizes: [64, 64], initialStd: c.recurrent!.learner.config.initialStd)
+            // The baselines are feed-forward policies shaped like the first feed-forward one;
+            // beside recurrent ones only, shaped as the MLP policies of meta-training are
+            // ([64, 64]) with the first one's σ₀.
+            let feedForward = c.policies.lazy.compactMap(\.feedForward).first
+            let baselinePolicy = feedForward?.policyConfig
+                ?? PolicyConfig(hiddenSizes: [64, 64], initialStd: c.policies[0].recurrent!.learner.config.initialStd)
             for seed in c.seeds {
-                if let recurrent = c.recurrent {
-                    if progress { printError("seed \(seed): rl2-ppo on \(tasks.count) \(c.split.rawValue) tasks") }
-                    record(rl2MetaTest(recurrent.learner, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
-                } else {
-                    let method = c.loaded!.method
-                    if progress { printError("seed \(seed): \(method.name) on \(tasks.count) \(c.split.rawValue) tasks") }
-                    record(metaTest(method, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
+                for p in c.policies {
+                    if progress { printError("seed \(seed): \(p.methodName) on \(tasks.count) \(c.split.rawValue) tasks") }
+                    switch p {
+                    case .recurrent(_, let recurrent):
+                        record(rl2MetaTest(recurrent.learner, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
+                    case .feedForward(_, let loaded):
+                        record(metaTest(loaded.method, environment: environment, tasks: tasks, settings: c.settings, seed: seed, threads: c.threads))
+                    }
                 }
                 guard c.baselines else { continue }
                 if progress { printError("seed \(seed): training the multitask baseline (\(c.baselineIterations) iterations)") }
@@ -176,7 +196,7 @@ struct Evaluate: Command {
                 let methods: [any AdaptationMethod] = [
                     NoAdaptation(name: "multitask", policy: multitask.policy, parameters: multitask.parameters),
                     FineTuning(name: "multitask-finetune", policy: multitask.policy, parameters: multitask.parameters),
-                    c.loaded?.scratch(spec: spec, seed: seed) ?? FineTuning(scratch: baselinePolicy, spec: spec, seed: seed),
+                    feedForward?.scratch(spec: spec, seed: seed) ?? FineTuning(scratch: baselinePolicy, spec: spec, seed: seed),
                 ]
                 for baseline in methods {
                     if progress { printError("seed \(seed): \(baseline.name)") }
@@ -201,7 +221,8 @@ struct Evaluate: Command {
                 adaptSteps: c.settings.adaptSteps, evalEpisodes: c.settings.evalEpisodes,
                 baselines: c.baselines, baselineIterations: c.baselines ? c.baselineIterations : nil,
                 bootstrap: "stratified over tasks, 2000 resamples, percentile 95% interval of the mean")
-            return EvaluationReport(env: c.envName, split: c.split.rawValue, policy: c.policyPath, protocol: protocolSettings,
+            return EvaluationReport(env: c.envName, split: c.split.rawValue, policy: c.policies[0].path,
+                                    policies: c.policies.map { .init(path: $0.path, method: $0.methodName) }, protocol: protocolSettings,
                                     seeds: c.seeds.map { "\($0)" }, results: results, perTask: perTask)
         }
     }
@@ -238,14 +259,63 @@ struct EvaluationReport: Codable {
         var returns: [[[Double]]]
         enum CodingKeys: String, CodingKey { case method, returns, successRates = "success_rates" }
     }
+    /// One evaluated policy directory and the method name its rows carry.
+    struct PolicyEntry: Codable {
+        var path: String
+        var method: String
+    }
     var env: String
     var split: String
+    /// The first policy directory (the only one, usually).
     var policy: String
+    /// Every policy directory; absent in files written before evaluate took several.
+    var policies: [PolicyEntry]?
     var `protocol`: ProtocolSettings
     var seeds: [String]
     var results: [Row]
     var perTask: [PerTask]
-    enum CodingKeys: String, CodingKey { case env, split, policy, `protocol`, seeds, results, perTask = "per_task" }
+    enum CodingKeys: String, CodingKey { case env, split, policy, policies, `protocol`, seeds, results, perTask = "per_task" }
+}
+
+/// A policy directory under evaluation: feed-forward (meta-trained or single-task) or recurrent
+/// (rl2-ppo), with the path as given.
+enum EvaluatedPolicy {
+    case feedForward(path: String, LoadedPolicy)
+    case recurrent(path: String, LoadedRecurrentPolicy)
+
+    init(_ path: String) throws {
+        if let dir = LoadedRecurrentPolicy.locate(path) {
+            self = .recurrent(path: path, try LoadedRecurrentPolicy(dir))
+        } else {
+            self = .feedForward(path: path, try LoadedPolicy(path))
+        }
+    }
+
+    var path: String {
+        switch self { case .feedForward(let p, _), .recurrent(let p, _): return p }
+    }
+    var feedForward: LoadedPolicy? {
+        if case .feedForward(_, let loaded) = self { return loaded }
+        return nil
+    }
+    var recurrent: LoadedRecurrentPolicy? {
+        if case .recurrent(_, let loaded) = self { return loaded }
+        return nil
+    }
+    /// run.json's env, when the directory records one.
+    var env: String? { feedForward?.env ?? recurrent?.env }
+    /// The method its rows carry: the meta-training or single-task algorithm, or "rl2-ppo".
+    var methodName: String { feedForward?.method.name ?? "rl2-ppo" }
+
+    /// (inputs, actions) the policy has, and those `spec` needs of it.
+    func sizes(_ spec: EnvironmentSpec) -> (has: (Int, Int), needs: (Int, Int)) {
+        switch self {
+        case .feedForward(_, let loaded):
+            return ((loaded.policy.observationDimension, loaded.policy.actionDimension), (spec.observationSize, spec.actionSize))
+        case .recurrent(_, let loaded):
+            return ((loaded.learner.policy.inputSize, loaded.learner.policy.actionSize), (rl2InputSize(spec), spec.actionSize))
+        }
+    }
 }
 
 /// The "multitask" baseline: PPO on train tasks (10 a iteration, 2 episodes each), the policy

@@ -161,7 +161,8 @@ struct ReportCommand: Command {
             let ci = s.ci95.map { String(format: " [%.3f, %.3f]", $0.first ?? .nan, $0.last ?? .nan) } ?? ""
             return String(format: "%.3f", mean) + ci
         }
-        var body = "<h1>MetaRL evaluation report</h1>\n<p>\(escapeXML(evaluation.policy ?? url.path)) on <b>\(escapeXML(evaluation.env ?? "?"))</b>, split \(escapeXML(evaluation.split ?? "?")), seeds \(escapeXML((evaluation.seeds ?? []).joined(separator: ", ")))</p>\n"
+        let policies = evaluation.policies.map { $0.map { "\($0.path) (\($0.method))" }.joined(separator: ", ") } ?? evaluation.policy ?? url.path
+        var body = "<h1>MetaRL evaluation report</h1>\n<p>\(escapeXML(policies)) on <b>\(escapeXML(evaluation.env ?? "?"))</b>, split \(escapeXML(evaluation.split ?? "?")), seeds \(escapeXML((evaluation.seeds ?? []).joined(separator: ", ")))</p>\n"
         body += "<table><tr><th>method</th><th>adaptation steps</th><th>success rate [95% CI]</th><th>return [95% CI]</th></tr>\n"
         for row in evaluation.results {
             body += "<tr><td>\(escapeXML(row.method))</td><td>\(row.adapt_step)</td><td>\(cell(row.success_rate))</td><td>\(cell(row.return))</td></tr>\n"
@@ -230,6 +231,8 @@ private struct EvaluationFile: Decodable {
     let env: String?
     let split: String?
     let policy: String?
+    struct PolicyEntry: Decodable { let path: String; let method: String }
+    let policies: [PolicyEntry]?
     let seeds: [String]?
     let results: [Row]
     let per_task: [PerTask]?
