@@ -5,9 +5,14 @@ import RL
 // Dense, bounded rewards and success predicates, one per family. Each is a function of the
 // state (plus the hold counter that grasp-lift's "lift and hold" needs, kept in the state).
 // Distances enter as 1 − tanh(d / scale) ∈ (0, 1], so a reward lies in [0, weights.maximum].
-// The grasp term is firm-grasp shaping: while both pads touch, it grows with the squeeze up to
-// the object's holding squeeze (the least that lifts it), so the reward itself leads the grip
-// force into the object's window, whose other edge (fragility) ends the episode.
+// The grasp term has two halves. Caging: the object between the pads and the pads closed onto
+// it, so that closing the gripper at the object pays before any squeeze does (without it, a
+// policy that learned to keep the gripper open on the way in never finds out that closing
+// pays). Firm grasp: while both pads touch, it grows with the squeeze up to the object's holding
+// squeeze (the least that lifts it), so the reward itself leads the grip force into the
+// object's window, whose other edge (fragility) ends the episode. The lift term counts only
+// while the object is grasped: tipping an object onto its edge with the open gripper raises
+// its centre too, and a policy rewarded for that learns nothing about lifting.
 
 extension ArmEnvironment {
     func evaluate(_ s: inout ArmState) -> StepOutcome {
@@ -15,8 +20,12 @@ extension ArmEnvironment {
         func near(_ d: Double) -> Double { 1 - tanh(d / w.scale) }
         let hand = handPosition(s)
         func grip() -> Double {
-            guard s.grasped, let object = s.task.object else { return 0 }
-            return w.grasp * min(1, s.squeeze / object.holdingSqueeze)
+            guard let object = s.task.object else { return 0 }
+            let firm = s.grasped ? min(1, s.squeeze / object.holdingSqueeze) : 0
+            return w.grasp * 0.5 * (caging(s, object: object) + firm)
+        }
+        func lift(_ height: Double) -> Double {
+            s.grasped ? w.lift * min(1, max(0, height / th.liftHeight)) : 0
         }
         switch familySpec.family {
         case .reach:
@@ -37,8 +46,7 @@ extension ArmEnvironment {
             let lifted = height >= th.liftHeight && s.grasped
             s.heldSteps = lifted ? s.heldSteps + 1 : 0
             let success = s.heldSteps >= th.holdSteps
-            let r = w.reach * near((hand - object).norm) + grip()
-                + w.lift * min(1, max(0, height / th.liftHeight)) + (success ? w.success : 0)
+            let r = w.reach * near((hand - object).norm) + grip() + lift(height) + (success ? w.success : 0)
             return StepOutcome(reward: r, success: success)
         case .pickPlace:
             // Grasp, carry, release: the target is where the object comes to rest on the table
@@ -54,9 +62,41 @@ extension ArmEnvironment {
                 && height < th.liftHeight / 2 && objectSpeed(s) < 0.05
             s.heldSteps = placed ? s.heldSteps + 1 : 0
             let success = s.heldSteps >= th.holdSteps
-            let r = w.reach * near((hand - object).norm) + grip()
-                + w.lift * min(1, max(0, height / th.liftHeight)) + w.target * near(dTarget) + (success ? w.success : 0)
+            let r = w.reach * near((hand - object).norm) + grip() + lift(height)
+                + w.target * near(dTarget) + (success ? w.success : 0)
             return StepOutcome(reward: r, success: success)
+        }
+    }
+}
+
+extension ArmEnvironment {
+    /// How well the pads cage the object, in [0, 1]: 0 unless the object's centre lies between
+    /// the pads' inner faces and within their extent (hand frame); then 1 − tanh(gap / 1 cm),
+    /// where gap is the opening less the object's width along the closing axis.
+    func caging(_ s: ArmState, object: ObjectSpec) -> Double {
+        let d = s.data, frame = d.siteXmat[indices.gripSite]
+        let p = frame.transposed * (objectPosition(s) - handPosition(s))
+        let opening = gripperOpening(s)
+        guard abs(p.x) < ArmEnvironment.padHalfLength.x, abs(p.z) < ArmEnvironment.padHalfLength.z,
+              abs(p.y) < opening / 2 else { return 0 }
+        let gap = max(0, opening - objectWidth(s, object: object, along: frame.column1))
+        return 1 - tanh(gap / 0.01)
+    }
+
+    /// The pads' half extent (m) in the hand frame's x and z (arm7.xml's pad geoms).
+    static let padHalfLength = Vec3(0.009, 0.006, 0.0234)
+
+    /// The object's extent (m) along the world direction `u` (unit) in its current pose: twice
+    /// its support distance, from the geom's frame (cylinders and capsules along local z).
+    func objectWidth(_ s: ArmState, object: ObjectSpec, along u: Vec3) -> Double {
+        let geom = s.model.geoms.count - 1
+        let l = s.data.geomXmat[geom].transposed * u
+        let r = object.size
+        switch object.shape {
+        case .box: return 2 * (r[0] * abs(l.x) + r[1] * abs(l.y) + r[2] * abs(l.z))
+        case .sphere: return 2 * r[0]
+        case .cylinder: return 2 * (r[0] * max(0, 1 - l.z * l.z).squareRoot() + r[1] * abs(l.z))
+        case .capsule: return 2 * (r[0] + r[1] * abs(l.z))
         }
     }
 }
