@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import Physics
 import RL
 
 // Dense, bounded rewards and success predicates, one per family. Each is a function of the
@@ -22,7 +23,7 @@ extension ArmEnvironment {
         func grip() -> Double {
             guard let object = s.task.object else { return 0 }
             let firm = s.grasped ? min(1, s.squeeze / object.holdingSqueeze) : 0
-            return w.grasp * 0.5 * (caging(s, object: object) + firm)
+            return w.grasp * 0.5 * (caging(s) + firm)
         }
         func lift(_ height: Double) -> Double {
             s.grasped ? w.lift * min(1, max(0, height / th.liftHeight)) : 0
@@ -71,32 +72,24 @@ extension ArmEnvironment {
 
 extension ArmEnvironment {
     /// How well the pads cage the object, in [0, 1]: 0 unless the object's centre lies between
-    /// the pads' inner faces and within their extent (hand frame); then 1 − tanh(gap / 1 cm),
-    /// where gap is the opening less the object's width along the closing axis.
-    func caging(_ s: ArmState, object: ObjectSpec) -> Double {
-        let d = s.data, frame = d.siteXmat[indices.gripSite]
+    /// the pads' inner faces and within the pad geom's extent in the hand frame's x and z; then
+    /// 1 − tanh(gap / 1 cm), where gap is the opening less the object's width along the closing
+    /// axis.
+    func caging(_ s: ArmState) -> Double {
+        let frame = s.data.siteXmat[indices.gripSite]
         let p = frame.transposed * (objectPosition(s) - handPosition(s))
-        let opening = gripperOpening(s)
-        guard abs(p.x) < ArmEnvironment.padHalfLength.x, abs(p.z) < ArmEnvironment.padHalfLength.z,
-              abs(p.y) < opening / 2 else { return 0 }
-        let gap = max(0, opening - objectWidth(s, object: object, along: frame.column1))
+        let opening = gripperOpening(s), pad = s.model.geoms[indices.leftPadGeom].size
+        guard abs(p.x) < pad.x, abs(p.z) < pad.z, abs(p.y) < opening / 2 else { return 0 }
+        let gap = max(0, opening - objectWidth(s, along: frame.column1))
         return 1 - tanh(gap / 0.01)
     }
 
-    /// The pads' half extent (m) in the hand frame's x and z (arm7.xml's pad geoms).
-    static let padHalfLength = Vec3(0.009, 0.006, 0.0234)
-
-    /// The object's extent (m) along the world direction `u` (unit) in its current pose: twice
-    /// its support distance, from the geom's frame (cylinders and capsules along local z).
-    func objectWidth(_ s: ArmState, object: ObjectSpec, along u: Vec3) -> Double {
-        let geom = s.model.geoms.count - 1
-        let l = s.data.geomXmat[geom].transposed * u
-        let r = object.size
-        switch object.shape {
-        case .box: return 2 * (r[0] * abs(l.x) + r[1] * abs(l.y) + r[2] * abs(l.z))
-        case .sphere: return 2 * r[0]
-        case .cylinder: return 2 * (r[0] * max(0, 1 - l.z * l.z).squareRoot() + r[1] * abs(l.z))
-        case .capsule: return 2 * (r[0] + r[1] * abs(l.z))
-        }
+    /// The object's extent (m) along the world direction `u` (unit) in its current pose: its
+    /// geom's support values along u and −u (Physics' support functions, in the geom's frame).
+    func objectWidth(_ s: ArmState, along u: Vec3) -> Double {
+        let geom = s.model.geoms.count - 1, g = s.model.geoms[geom]
+        let shape = GeomShape(g.type, size: g.size)
+        let local = s.data.geomXmat[geom].transposed * u
+        return shape.supportValueLocal(local) + shape.supportValueLocal(-local)
     }
 }

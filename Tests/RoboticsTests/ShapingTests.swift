@@ -18,7 +18,7 @@ struct ShapingTests {
         let x = Vec3(1, 0, 0), y = Vec3(0, 1, 0), z = Vec3(0, 0, 1), xy = Vec3(1, 1, 0) / 2.0.squareRoot()
         func width(_ shape: Shape, _ size: [Double], _ u: Vec3) -> Double {
             let o = ObjectSpec(name: "o", shape: shape, size: size, mass: 0.3, friction: 1, fragility: 10)
-            return env.objectWidth(state(env, o), object: o, along: u)
+            return env.objectWidth(state(env, o), along: u)
         }
         let cases: [(Shape, [Double], Vec3, Double)] = [
             (.box, [0.03, 0.02, 0.01], x, 0.06), (.box, [0.03, 0.02, 0.01], y, 0.04),
@@ -42,16 +42,16 @@ struct ShapingTests {
             let object = task.object!
             var rng = RandomSource(seed: 0)
             var s = env.reset(task: task, rng: &rng)
-            #expect(env.caging(s, object: object) == 0)
+            #expect(env.caging(s) == 0)
             var scripted = ScriptedController(belief: task)
             var sawOpenCage = false, held: [Double] = []
             for _ in 0..<env.spec.horizon {
                 let action = scripted.action(env, s)
                 _ = action.withUnsafeBufferPointer { env.step(&s, action: $0) }
-                let c = env.caging(s, object: object)
+                let c = env.caging(s)
                 #expect(c >= 0 && c <= 1)
                 let opening = env.gripperOpening(s)
-                let width = env.objectWidth(s, object: object, along: s.data.siteXmat[s.model.site(named: "grip")!].column1)
+                let width = env.objectWidth(s, along: s.data.siteXmat[s.model.site(named: "grip")!].column1)
                 if c > 0 && opening > 0.075 {
                     // Pads still fully open around the object (the end of the descent).
                     sawOpenCage = true
